@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Command line of the case library: check, build, serve, new, casebook.
+
+A thin layer: parse arguments, call the library, set the exit code
+(0 success, 1 content errors or refused, 2 wrong usage or environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors; keep that
+        self.print_usage(sys.stderr)
+        print(f"用法错误：{message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="build_cases.py", description="机关党建品牌与党员示范岗案例库")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    c = sub.add_parser("check", help="校验案例库，列出全部问题")
+    c.add_argument("paths", nargs="*", help="只报告这些文件或文件夹的问题")
+    c.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text")
+    c.add_argument("--output", help="把报告写入文件（gitlab 格式常用），而不是标准输出")
+
+    b = sub.add_parser("build", help="校验后生成站点")
+    b.add_argument("--site-dir", default="site", help="站点输出目录（默认 site/）")
+
+    s = sub.add_parser("serve", help="本地预览，修改案例文件后页面自动更新")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+
+    n = sub.add_parser("new", help="按模板新建案例文件")
+    n.add_argument("kind", choices=["brand", "post"])
+    n.add_argument("--unit", required=True, help="单位编号（cases/ 下的文件夹名）")
+    n.add_argument("--id", required=True, dest="case_id", help="案例编号（文件名，不含 .yaml）")
+
+    k = sub.add_parser("casebook", help="导出案例汇编 PDF")
+    k.add_argument("--out", default="casebook.pdf", help="输出文件（默认 casebook.pdf）")
+    k.add_argument("--unit", action="append", default=[], help="只收录该单位（可重复）")
+    k.add_argument("--theme", action="append", default=[], help="只收录该主题（可重复）")
+    k.add_argument("--year", action="append", default=[], type=int, help="只收录该年份（可重复）")
+    return p
+
+
+def _open(project: Path, quiet: bool = False):
+    """Check the whole library; print the errors and return None when there are any."""
+    from dangjian import diagnostics, pipeline
+
+    result = pipeline.open_library(project)
+    if result.diagnostics:
+        sys.stderr.write(diagnostics.format_text(result.diagnostics))
+        return None
+    if not quiet:
+        print(diagnostics.summary([]))
+    return result.library
+
+
+def _check(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import diagnostics, pipeline
+
+    result = pipeline.open_library(project)
+    found = pipeline.narrow(result.diagnostics, project, args.paths)
+    report = diagnostics.FORMATS[args.format](found)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+        if args.format != "text":
+            sys.stdout.write(diagnostics.format_text(found))
+    else:
+        sys.stdout.write(report)
+    return EXIT_CONTENT if found else EXIT_OK
+
+
+def _build(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import site
+
+    library = _open(project)
+    if library is None:
+        return EXIT_CONTENT
+    site_dir = Path(args.site_dir)
+    site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
+    return EXIT_OK
+
+
+def _serve(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import site
+
+    if _open(project) is None:
+        return EXIT_CONTENT
+    site.serve_site(project, args.dev_addr)
+    return EXIT_OK
+
+
+def _new(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import scaffold
+
+    path = scaffold.new_case(project, args.kind, args.unit, args.case_id)
+    print(f"已创建 {path.relative_to(project).as_posix()}，请打开文件按注释填写。")
+    return EXIT_OK
+
+
+def _casebook(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import casebook
+
+    library = _open(project)
+    if library is None:
+        return EXIT_CONTENT
+    out = Path(args.out)
+    out = casebook.export_casebook(
+        library, out if out.is_absolute() else project / out, args.unit, args.theme, args.year
+    )
+    print(f"已生成案例汇编：{out}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    project = Path.cwd()
+    from dangjian.errors import UserError
+
+    if not (project / "cases").is_dir():
+        print("找不到 cases/ 文件夹：请在项目根目录运行 build_cases.py。", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](project, args)
+    except UserError as e:
+        print(f"错误：{e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Typed objects of a case library, built only from validated documents.
+
+Everything downstream of validation (pages, casebook, data files, coverage)
+works on these objects and never looks at YAML again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Literal
+
+OrgType = Literal["机关党委", "党总支", "党支部"]
+ORG_TYPES: tuple[str, ...] = ("机关党委", "党总支", "党支部")
+KINDS: tuple[str, ...] = ("brand", "post")
+KIND_LABELS = {"brand": "党建品牌", "post": "党员示范岗"}
+
+DEFAULT_THEMES: tuple[str, ...] = (
+    "政治建设",
+    "理论武装",
+    "组织建设",
+    "作风建设",
+    "清廉机关",
+    "为民服务",
+    "业务融合",
+    "志愿服务",
+)
+
+
+@dataclass(frozen=True)
+class Branch:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    org: str
+    org_type: str
+    branches: tuple[Branch, ...] = ()
+    active: bool = True
+    reviewers: tuple[str, ...] = ()
+
+    def branch(self, branch_id: str) -> Branch | None:
+        return next((b for b in self.branches if b.id == branch_id), None)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image referenced by a case: the source file and what the case says of it."""
+
+    path: Path  # absolute path of the source file (inside the unit folder)
+    rel: str  # path relative to the cases root, posix, e.g. "fgw/images/logo.png"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Practice:
+    title: str
+    text: str  # Markdown
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    value: int | float
+    unit: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case:
+    id: str
+    kind: str
+    unit: Unit
+    branch: Branch | None
+    title: str
+    summary: str
+    themes: tuple[str, ...]
+    year: int
+    status: str
+    photos: tuple[Image, ...]
+    source: str  # path of the case file relative to the project, e.g. "cases/fgw/x.yaml"
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def org_name(self) -> str:
+        """The party organization that owns the case: its branch, else the unit's own."""
+        return self.branch.name if self.branch else self.unit.org
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the case page, e.g. "brands/hongse-yinqing/"."""
+        return f"{self.kind}s/{self.id}/"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Brand(Case):
+    slogan: str
+    logo: Image | None
+    concept: str  # Markdown
+    practices: tuple[Practice, ...]
+    results: str  # Markdown
+    metrics: tuple[Metric, ...]
+    honors: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Post(Case):
+    holders: tuple[str, ...]
+    duties: str  # Markdown
+    commitments: tuple[str, ...]
+    results: str  # Markdown, may be empty
+    batch: str
+
+
+@dataclass(frozen=True)
+class CasebookSettings:
+    title: str = "党建品牌与党员示范岗案例汇编"
+    subtitle: str = ""
+    issuer: str = ""
+    year: int | None = None
+    preface: str = ""  # Markdown
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Optional `cases/settings.yaml`: what the owners of a site configure."""
+
+    site_name: str = "机关党建品牌案例库"
+    organization: str = ""
+    coverage_target: float = 0.8  # ratio, drawn as a mark on the indicators
+    latest_count: int = 8
+    casebook: CasebookSettings = field(default_factory=CasebookSettings)
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path  # the cases/ folder
+    units: tuple[Unit, ...]  # registry order
+    cases: tuple[Case, ...]  # every valid case, drafts included, sorted by (unit order, kind, id)
+    themes: tuple[str, ...]
+    settings: Settings = field(default_factory=Settings)
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return next((u for u in self.units if u.id == unit_id), None)
+
+    @property
+    def published(self) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if c.published)
+
+    @property
+    def brands(self) -> tuple[Brand, ...]:
+        return tuple(c for c in self.published if isinstance(c, Brand))
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        return tuple(c for c in self.published if isinstance(c, Post))
+
+    def cases_of(self, unit_id: str) -> tuple[Case, ...]:
+        """Published cases of one unit (its own and its branches')."""
+        return tuple(c for c in self.published if c.unit.id == unit_id)
+
+    def select(
+        self,
+        units: Iterable[str] = (),
+        themes: Iterable[str] = (),
+        years: Iterable[int] = (),
+    ) -> tuple[Case, ...]:
+        """Published cases narrowed by unit, theme and year (an empty filter keeps all)."""
+        units, themes, years = set(units), set(themes), set(years)
+        return tuple(
+            c
+            for c in self.published
+            if (not units or c.unit.id in units)
+            and (not themes or themes.intersection(c.themes))
+            and (not years or c.year in years)
+        )
