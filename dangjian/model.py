@@ -184,3 +184,93 @@ class Library:
             and (not themes or themes.intersection(c.themes))
             and (not years or c.year in years)
         )
+
+
+# -- building the model from validated files ----------------------------------
+
+
+def build(files) -> Library:  # files: load.LibraryFiles, validated without diagnostics
+    """Typed objects from a library that passed validation (nothing is re-checked here)."""
+    from .validate import resolve_image
+
+    units = tuple(_unit(u) for u in files.units.data["units"])
+    by_id = {u.id: u for u in units}
+    order = {u.id: i for i, u in enumerate(units)}
+    themes = DEFAULT_THEMES
+    if files.themes is not None:
+        themes = tuple(files.themes.data["themes"])
+    cases = []
+    for src in files.cases:
+        d, unit = src.data, by_id[src.unit_dir]
+        root = src.path.parent
+
+        def image(value: str, caption: str = "", unit=unit, root=root) -> Image:
+            path = resolve_image(root, value)
+            return Image(path, f"{unit.id}/{path.relative_to(root).as_posix()}", caption)
+
+        common = dict(
+            id=src.stem,
+            kind=d["kind"],
+            unit=unit,
+            branch=unit.branch(d["branch"]) if d.get("branch") else None,
+            title=d["title"].strip(),
+            summary=(d.get("summary") or "").strip(),
+            themes=tuple(d["themes"]),
+            year=d["year"],
+            status=d.get("status", "published"),
+            photos=tuple(image(p["file"], p["caption"]) for p in d.get("photos") or ()),
+            source=src.rel,
+        )
+        if d["kind"] == "brand":
+            cases.append(Brand(
+                **common,
+                slogan=(d.get("slogan") or "").strip(),
+                logo=image(d["logo"], d["title"]) if d.get("logo") else None,
+                concept=d["concept"],
+                practices=tuple(Practice(p["title"].strip(), p["text"]) for p in d["practices"]),
+                results=d["results"],
+                metrics=tuple(Metric(m["label"], m["value"], m["unit"]) for m in d.get("metrics") or ()),
+                honors=tuple(d.get("honors") or ()),
+            ))
+        else:
+            cases.append(Post(
+                **common,
+                holders=tuple(d["holders"]),
+                duties=d["duties"],
+                commitments=tuple(d["commitments"]),
+                results=d.get("results") or "",
+                batch=(d.get("batch") or "").strip(),
+            ))
+    cases.sort(key=lambda c: (order[c.unit.id], KINDS.index(c.kind), c.id))
+    settings = _settings(files.settings.data if files.settings is not None else {})
+    return Library(files.root, units, tuple(cases), tuple(themes), settings)
+
+
+def _unit(d: dict) -> Unit:
+    return Unit(
+        id=d["id"],
+        name=d["name"],
+        org=d["org"],
+        org_type=d["org_type"],
+        branches=tuple(Branch(b["id"], b["name"]) for b in d.get("branches") or ()),
+        active=d.get("active", True),
+        reviewers=tuple(d.get("reviewers") or ()),
+    )
+
+
+def _settings(d: dict) -> Settings:
+    book = d.get("casebook") or {}
+    defaults = Settings()
+    return Settings(
+        site_name=d.get("site_name", defaults.site_name),
+        organization=d.get("organization", defaults.organization),
+        coverage_target=d.get("coverage_target", defaults.coverage_target * 100) / 100,
+        latest_count=d.get("latest_count", defaults.latest_count),
+        casebook=CasebookSettings(
+            title=book.get("title", CasebookSettings.title),
+            subtitle=book.get("subtitle", ""),
+            issuer=book.get("issuer", d.get("organization", "")),
+            year=book.get("year"),
+            preface=book.get("preface", ""),
+        ),
+    )
