@@ -289,6 +289,8 @@ _YAML_PROBLEMS = [
 
 def _yaml_problem(e: yaml.YAMLError, src: SourceFile) -> None:
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    if "quoted scalar" in str(getattr(e, "context", "")) and getattr(e, "context_mark", None):
+        mark = e.context_mark  # where the unclosed quote opens, not the end of the file
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     text = f"{getattr(e, 'context', '') or ''} {getattr(e, 'problem', '') or ''} {e}"
     for needle, message in _YAML_PROBLEMS:

@@ -207,13 +207,13 @@ def schema_diagnostics(
             yield diag("bad-id", f"「{value}」不符合编号规则：{SLUG_RULE}。"
                        if "a-z0-9" in error.validator_value else f"「{value}」格式不对：{sub.get('description', '')}。")
         elif kw in ("minimum", "maximum"):
-            note = f"（「{raw}」会被 YAML 读成 {value}）" if raw is not None and raw != str(value) else ""
+            note = f"「{raw}」会被 YAML 读成 {value}，" if raw is not None and raw != str(value) else f" {value} "
             if key == "year":
                 hi = _resolve(root, schema).get("properties", {}).get("year", {}).get("maximum", "今年")
-                yield diag("year-range", f"年份 {raw or value}{note} 不在 1990 到 {hi} 之间：请写四位数的年份，例如 2023。")
+                yield diag("year-range", f"年份{note}不在 1990 到 {hi} 之间：请写四位数的年份，例如 2023。")
             else:
                 bound = "不能小于" if kw == "minimum" else "不能大于"
-                yield diag("out-of-range", f"{bound} {error.validator_value}{note}。")
+                yield diag("out-of-range", f"数值{note}{bound} {error.validator_value}。")
         elif kw == "uniqueItems":
             yield diag("duplicate-item", "有重复的项：请删除重复的那一行。")
         else:  # a keyword this module does not word yet: still an error, in its own words
@@ -421,7 +421,7 @@ def check_image_path(unit_root: Path, value: str) -> str | None:
     from . import images  # content checks are the image pipeline's job
 
     problem = images.inspect_image(current)
-    return f"{problem}（文件 {folder}{norm}）" if problem else None
+    return f"图片 {folder}{norm} {problem.rstrip('。')}。" if problem else None
 
 
 def _placeholders(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,

@@ -1,0 +1,29 @@
+"""Small sample libraries for tests: the valid base library plus one overlay of the corpus."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+TESTS = Path(__file__).parent
+BASE = TESTS / "fixtures" / "base"
+CHECK_CORPUS = TESTS / "corpus" / "check"
+GOLDEN = "expected.txt"
+
+
+def overlay_library(target: Path, overlay: Path | None = None) -> Path:
+    """Copy the base library to `target`, then the files of `overlay` over it."""
+    shutil.copytree(BASE, target, symlinks=True)
+    if overlay is not None:
+        for src in sorted(overlay.rglob("*")):
+            rel = src.relative_to(overlay)
+            if rel.as_posix() == GOLDEN or (src.is_dir() and not src.is_symlink()):
+                continue
+            dest = target / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if src.is_symlink():
+                dest.unlink(missing_ok=True)
+                dest.symlink_to(src.readlink())
+            else:
+                shutil.copyfile(src, dest)
+    return target

@@ -1,0 +1,52 @@
+"""Golden diagnostics: one broken library per YAML trap and per cross-file rule.
+
+Each folder under tests/corpus/check/ overlays the valid base library
+(tests/fixtures/base/) and holds expected.txt, the exact `check` output.
+Refresh after an intended change of wording:
+
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_check_corpus.py
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dangjian import diagnostics, pipeline
+from libraries import CHECK_CORPUS, GOLDEN, overlay_library
+
+CASES = sorted(p.name for p in CHECK_CORPUS.iterdir() if p.is_dir())
+FIXED_EPOCH = "1782864000"  # 2026-07-01: "this year" is 2026 in the golden files
+
+
+@pytest.fixture(autouse=True)
+def fixed_year(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+
+
+def test_base_library_is_clean(tmp_path):
+    result = pipeline.open_library(overlay_library(tmp_path / "p"))
+    assert result.diagnostics == []
+    assert [c.id for c in result.library.cases] == ["hongse-yinqing", "yusuan-chuangkou"]
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_corpus(name, tmp_path):
+    project = overlay_library(tmp_path / "p", CHECK_CORPUS / name)
+    actual = diagnostics.format_text(pipeline.open_library(project).diagnostics)
+    golden = CHECK_CORPUS / name / GOLDEN
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(actual, encoding="utf-8")
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+def test_corpus_covers_every_rule():
+    """Every rule id the validator can emit appears in at least one golden file."""
+    seen = " ".join((CHECK_CORPUS / n / GOLDEN).read_text(encoding="utf-8") for n in CASES)
+    assert len(CASES) >= 50
+    for phrase in ["重复出现", "锚点", "Tab", "全角冒号", "布尔值", "日期", "GBK", "UTF-16", "文件是空的",
+                   "列表", "文件太大", "多个用 --- 分隔", "不支持 YAML 标签", "不认识的字段", "是不是想写",
+                   "缺少必填字段", "不是单位名册", "不属于", "案例编号「hongse-yinqing」重复", "不在主题列表",
+                   "找不到图片文件", "符号链接", "../", "绝对路径", "占位内容"]:
+        assert phrase in seen, phrase
