@@ -367,7 +367,9 @@ def _convert(node: yaml.Node, path: tuple, src: SourceFile, depth: int) -> Any:
             if key_node.tag == _T + "merge":
                 src.problem("yaml-anchor", "不支持「<<」合并：请把内容直接写出来。", km.line + 1, km.column + 1)
                 continue
-            if _INVISIBLE.search(key) or any(unicodedata.category(ch) == "Cf" for ch in key):
+            if not key.isascii() and (
+                _INVISIBLE.search(key) or any(unicodedata.category(ch) == "Cf" for ch in key)
+            ):
                 clean = _INVISIBLE.sub("", key)
                 src.problem("invisible-char",
                             f"字段名「{clean}」里有看不见的字符（零宽字符等），通常来自网页或聊天软件复制：请删掉这个字段名后手动重新输入。",

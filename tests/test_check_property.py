@@ -1,0 +1,76 @@
+"""Property test: whatever bytes a case file holds, `check` answers with diagnostics, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dangjian import pipeline
+from dangjian.diagnostics import Diagnostic
+from libraries import BASE, overlay_library
+
+VALID = (BASE / "cases" / "fgw" / "hongse-yinqing.yaml").read_text(encoding="utf-8")
+TRICKY = list(":：-\t\n \"'&*!|>{}[]#%@`,，\u3000\u200b\\?=~") + ["no", "2024-02-30", "12:30", "010", "---", "!!python/object", "<<: *a", "\r\n", "\ufeff", "\0"]
+
+
+def mutate(text: str, edits: list[tuple[int, int, str]]) -> str:
+    for pos, cut, insert in edits:
+        pos %= len(text) + 1
+        text = text[:pos] + insert + text[pos + cut:]
+    return text
+
+
+edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 3), st.sampled_from(TRICKY)), max_size=6)
+yamlish = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+def check_file(project: Path, content: bytes) -> list[Diagnostic]:
+    (project / "cases" / "fgw" / "hongse-yinqing.yaml").write_bytes(content)
+    result = pipeline.open_library(project)
+    assert (result.library is None) == bool(result.diagnostics)
+    for d in result.diagnostics:
+        assert d.file.startswith("cases/") and d.line >= 0 and d.column >= 0 and d.message
+    return result.diagnostics
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=edits)
+def test_mutated_case_never_raises(tmp_path_factory, edits):
+    project = overlay_library(tmp_path_factory.mktemp("prop") / "p")
+    check_file(project, mutate(VALID, edits).encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=400))
+def test_random_bytes_never_raise(tmp_path_factory, data):
+    project = overlay_library(tmp_path_factory.mktemp("bytes") / "p")
+    check_file(project, data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=yamlish)
+def test_random_structures_never_raise(tmp_path_factory, value):
+    import yaml
+
+    project = overlay_library(tmp_path_factory.mktemp("struct") / "p")
+    check_file(project, yaml.safe_dump({"kind": "brand", "practices": value, "title": value}, allow_unicode=True).encode())
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=yamlish, key=st.sampled_from(["title", "year", "practices", "themes", "metrics", "photos", "honors"]))
+def test_fast_path_agrees_with_jsonschema(value, key):
+    """The compiled fast check accepts exactly what jsonschema accepts (same schema file)."""
+    from dangjian.validate import _schemas
+
+    schemas = _schemas(2026)
+    base = {"kind": "brand", "title": "红色引擎", "concept": "x", "practices": [{"title": "a", "text": "b"}],
+            "results": "r", "themes": ["为民服务"], "year": 2020}
+    data = dict(base, **{key: value})
+    assert schemas.accepts("brand", data) == schemas.kinds["brand"].is_valid(data)
+    assert schemas.accepts("brand", base) and schemas.kinds["brand"].is_valid(base)
