@@ -8,6 +8,7 @@ A thin layer: parse arguments, call the library, set the exit code
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -138,6 +139,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug of ours: say so plainly; DANGJIAN_DEBUG=1 shows the traceback
+        if os.environ.get("DANGJIAN_DEBUG"):
+            raise
+        print(f"内部错误（{type(e).__name__}: {e}）：这是程序的问题，不是您的内容的问题。"
+              "请把这条信息和出错的文件发给维护人员；设置 DANGJIAN_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":
