@@ -65,19 +65,31 @@ def font(name: str, size: int) -> ImageFont.FreeTypeFont:
 
 # ── logos ─────────────────────────────────────────────────────────────────────
 
+
 def _motif_bars(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     w = r * 0.22
     for i, h in enumerate((0.45, 0.75, 1.05)):
         x = cx - r * 0.55 + i * r * 0.38
-        d.rounded_rectangle((x, cy + r * 0.55 - r * h, x + w, cy + r * 0.55), radius=w * 0.2, fill=GOLD)
-    d.line((cx - r * 0.62, cy + r * 0.12, cx + r * 0.55, cy - r * 0.62), fill=LIGHT_GOLD, width=int(r * 0.07))
+        d.rounded_rectangle(
+            (x, cy + r * 0.55 - r * h, x + w, cy + r * 0.55), radius=w * 0.2, fill=GOLD
+        )
+    d.line(
+        (cx - r * 0.62, cy + r * 0.12, cx + r * 0.55, cy - r * 0.62),
+        fill=LIGHT_GOLD,
+        width=int(r * 0.07),
+    )
     tip = (cx + r * 0.62, cy - r * 0.7)
-    d.polygon((tip, (tip[0] - r * 0.26, tip[1] + r * 0.04), (tip[0] - r * 0.05, tip[1] + r * 0.25)), fill=LIGHT_GOLD)
+    d.polygon(
+        (tip, (tip[0] - r * 0.26, tip[1] + r * 0.04), (tip[0] - r * 0.05, tip[1] + r * 0.25)),
+        fill=LIGHT_GOLD,
+    )
 
 
 def _motif_mirror(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     for k, col in ((0.62, GOLD), (0.44, LIGHT_GOLD)):
-        d.ellipse((cx - r * k, cy - r * k, cx + r * k, cy + r * k), outline=col, width=int(r * 0.07))
+        d.ellipse(
+            (cx - r * k, cy - r * k, cx + r * k, cy + r * k), outline=col, width=int(r * 0.07)
+        )
     d.rectangle((cx - r * 0.7, cy - r * 0.025, cx + r * 0.7, cy + r * 0.025), fill=GOLD)
     d.ellipse((cx - r * 0.12, cy - r * 0.12, cx + r * 0.12, cy + r * 0.12), fill=GOLD)
 
@@ -85,33 +97,75 @@ def _motif_mirror(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> Non
 def _motif_book(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     y = cy + r * 0.1
     for side in (-1, 1):
-        d.polygon(((cx, y), (cx + side * r * 0.62, y - r * 0.16), (cx + side * r * 0.62, y + r * 0.42),
-                   (cx, y + r * 0.56)), fill=GOLD)
+        d.polygon(
+            (
+                (cx, y),
+                (cx + side * r * 0.62, y - r * 0.16),
+                (cx + side * r * 0.62, y + r * 0.42),
+                (cx, y + r * 0.56),
+            ),
+            fill=GOLD,
+        )
     for k, dx in ((0.24, -0.16), (0.24, 0.16)):
-        d.ellipse((cx + r * dx - r * k, cy - r * 0.36 - r * k, cx + r * dx + r * k, cy - r * 0.36 + r * k),
-                  outline=LIGHT_GOLD, width=int(r * 0.06))
+        d.ellipse(
+            (
+                cx + r * dx - r * k,
+                cy - r * 0.36 - r * k,
+                cx + r * dx + r * k,
+                cy - r * 0.36 + r * k,
+            ),
+            outline=LIGHT_GOLD,
+            width=int(r * 0.06),
+        )
 
 
 def _motif_pulse(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
-    d.polygon(((cx - r * 0.55, cy - r * 0.55), (cx + r * 0.55, cy - r * 0.55), (cx + r * 0.55, cy + r * 0.05),
-               (cx, cy + r * 0.68), (cx - r * 0.55, cy + r * 0.05)), outline=GOLD, width=int(r * 0.07))
+    d.polygon(
+        (
+            (cx - r * 0.55, cy - r * 0.55),
+            (cx + r * 0.55, cy - r * 0.55),
+            (cx + r * 0.55, cy + r * 0.05),
+            (cx, cy + r * 0.68),
+            (cx - r * 0.55, cy + r * 0.05),
+        ),
+        outline=GOLD,
+        width=int(r * 0.07),
+    )
     pts = [(-0.5, 0), (-0.22, 0), (-0.1, -0.32), (0.04, 0.3), (0.16, -0.12), (0.24, 0), (0.5, 0)]
-    d.line([(cx + r * x, cy - r * 0.05 + r * y) for x, y in pts], fill=LIGHT_GOLD, width=int(r * 0.07), joint="curve")
+    d.line(
+        [(cx + r * x, cy - r * 0.05 + r * y) for x, y in pts],
+        fill=LIGHT_GOLD,
+        width=int(r * 0.07),
+        joint="curve",
+    )
 
 
 def _motif_link(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     s = r * 0.42
     for dx, dy, col in ((-0.2, -0.15, GOLD), (0.2, 0.15, LIGHT_GOLD)):
         x, y = cx + r * dx, cy + r * dy
-        d.rounded_rectangle((x - s, y - s, x + s, y + s), radius=s * 0.35, outline=col, width=int(r * 0.08))
+        d.rounded_rectangle(
+            (x - s, y - s, x + s, y + s), radius=s * 0.35, outline=col, width=int(r * 0.08)
+        )
 
 
 def _motif_house(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     for i in range(9):
         a = math.pi * (1.1 + 0.8 * i / 8)
-        d.line((cx + math.cos(a) * r * 0.3, cy - r * 0.2 + math.sin(a) * r * 0.3,
-                cx + math.cos(a) * r * 0.62, cy - r * 0.2 + math.sin(a) * r * 0.62), fill=LIGHT_GOLD, width=int(r * 0.04))
-    d.polygon(((cx - r * 0.55, cy + r * 0.02), (cx, cy - r * 0.36), (cx + r * 0.55, cy + r * 0.02)), fill=GOLD)
+        d.line(
+            (
+                cx + math.cos(a) * r * 0.3,
+                cy - r * 0.2 + math.sin(a) * r * 0.3,
+                cx + math.cos(a) * r * 0.62,
+                cy - r * 0.2 + math.sin(a) * r * 0.62,
+            ),
+            fill=LIGHT_GOLD,
+            width=int(r * 0.04),
+        )
+    d.polygon(
+        ((cx - r * 0.55, cy + r * 0.02), (cx, cy - r * 0.36), (cx + r * 0.55, cy + r * 0.02)),
+        fill=GOLD,
+    )
     d.rectangle((cx - r * 0.38, cy + r * 0.02, cx + r * 0.38, cy + r * 0.5), fill=GOLD)
     d.rectangle((cx - r * 0.1, cy + r * 0.2, cx + r * 0.1, cy + r * 0.5), fill=RED)
 
@@ -119,25 +173,49 @@ def _motif_house(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None
 def _motif_pages(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     for i in range(4):
         off = i * r * 0.09
-        d.rounded_rectangle((cx - r * 0.45 + off, cy - r * 0.5 + off, cx + r * 0.25 + off, cy + r * 0.4 + off),
-                            radius=r * 0.05, outline=GOLD if i < 3 else LIGHT_GOLD, width=int(r * 0.05))
+        d.rounded_rectangle(
+            (cx - r * 0.45 + off, cy - r * 0.5 + off, cx + r * 0.25 + off, cy + r * 0.4 + off),
+            radius=r * 0.05,
+            outline=GOLD if i < 3 else LIGHT_GOLD,
+            width=int(r * 0.05),
+        )
     for k in range(3):
         y = cy - r * 0.05 + k * r * 0.14
         d.line((cx - r * 0.05, y, cx + r * 0.42, y), fill=LIGHT_GOLD, width=int(r * 0.04))
 
 
 def _motif_flame(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
-    d.polygon(((cx, cy - r * 0.68), (cx + r * 0.4, cy + r * 0.1), (cx + r * 0.26, cy + r * 0.5),
-               (cx - r * 0.26, cy + r * 0.5), (cx - r * 0.4, cy + r * 0.1)), fill=GOLD)
-    d.polygon(((cx, cy - r * 0.22), (cx + r * 0.18, cy + r * 0.22), (cx, cy + r * 0.46),
-               (cx - r * 0.18, cy + r * 0.22)), fill=RED)
+    d.polygon(
+        (
+            (cx, cy - r * 0.68),
+            (cx + r * 0.4, cy + r * 0.1),
+            (cx + r * 0.26, cy + r * 0.5),
+            (cx - r * 0.26, cy + r * 0.5),
+            (cx - r * 0.4, cy + r * 0.1),
+        ),
+        fill=GOLD,
+    )
+    d.polygon(
+        (
+            (cx, cy - r * 0.22),
+            (cx + r * 0.18, cy + r * 0.22),
+            (cx, cy + r * 0.46),
+            (cx - r * 0.18, cy + r * 0.22),
+        ),
+        fill=RED,
+    )
     d.rectangle((cx - r * 0.5, cy + r * 0.56, cx + r * 0.5, cy + r * 0.63), fill=LIGHT_GOLD)
 
 
 def _motif_wave(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     for k in range(3):
-        pts = [(cx + r * (x / 20 - 0.6), cy + r * (0.12 + k * 0.2) + math.sin(x / 20 * 2 * math.pi) * r * 0.07)
-               for x in range(25)]
+        pts = [
+            (
+                cx + r * (x / 20 - 0.6),
+                cy + r * (0.12 + k * 0.2) + math.sin(x / 20 * 2 * math.pi) * r * 0.07,
+            )
+            for x in range(25)
+        ]
         d.line(pts, fill=GOLD if k != 1 else LIGHT_GOLD, width=int(r * 0.06), joint="curve")
     d.chord((cx - r * 0.45, cy - r * 0.62, cx + r * 0.45, cy + r * 0.2), 180, 360, fill=GOLD)
 
@@ -145,16 +223,31 @@ def _motif_wave(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
 def _motif_sun(d: ImageDraw.ImageDraw, cx: float, cy: float, r: float) -> None:
     for i in range(16):
         a = 2 * math.pi * i / 16
-        d.line((cx + math.cos(a) * r * 0.36, cy + math.sin(a) * r * 0.36,
-                cx + math.cos(a) * r * 0.62, cy + math.sin(a) * r * 0.62), fill=LIGHT_GOLD, width=int(r * 0.05))
+        d.line(
+            (
+                cx + math.cos(a) * r * 0.36,
+                cy + math.sin(a) * r * 0.36,
+                cx + math.cos(a) * r * 0.62,
+                cy + math.sin(a) * r * 0.62,
+            ),
+            fill=LIGHT_GOLD,
+            width=int(r * 0.05),
+        )
     d.ellipse((cx - r * 0.3, cy - r * 0.3, cx + r * 0.3, cy + r * 0.3), fill=GOLD)
     d.rectangle((cx - r * 0.3, cy - r * 0.015, cx + r * 0.3, cy + r * 0.015), fill=RED)
 
 
 MOTIFS: dict[str, Callable[[ImageDraw.ImageDraw, float, float, float], None]] = {
-    "bars": _motif_bars, "mirror": _motif_mirror, "book": _motif_book, "pulse": _motif_pulse,
-    "link": _motif_link, "house": _motif_house, "pages": _motif_pages, "flame": _motif_flame,
-    "wave": _motif_wave, "sun": _motif_sun,
+    "bars": _motif_bars,
+    "mirror": _motif_mirror,
+    "book": _motif_book,
+    "pulse": _motif_pulse,
+    "link": _motif_link,
+    "house": _motif_house,
+    "pages": _motif_pages,
+    "flame": _motif_flame,
+    "wave": _motif_wave,
+    "sun": _motif_sun,
 }
 
 
@@ -165,7 +258,9 @@ def make_logo(title: str, motif: str) -> Image.Image:
     d = ImageDraw.Draw(img)
     cx, cy, r = n / 2, n * 0.40, n * 0.32
     d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=RED)
-    d.ellipse((cx - r * 0.9, cy - r * 0.9, cx + r * 0.9, cy + r * 0.9), outline=GOLD, width=int(r * 0.035))
+    d.ellipse(
+        (cx - r * 0.9, cy - r * 0.9, cx + r * 0.9, cy + r * 0.9), outline=GOLD, width=int(r * 0.035)
+    )
     d.ellipse((cx - r * 0.84, cy - r * 0.84, cx + r * 0.84, cy + r * 0.84), fill=DEEP_RED)
     MOTIFS[motif](d, cx, cy, r * 0.84)
     size = int(n * 0.11) if len(title) <= 4 else int(n * 0.44 / len(title))
@@ -184,21 +279,34 @@ PALETTES = [  # (sky top, sky bottom, ground) — muted, print-friendly
 ]
 
 
-def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
+def _gradient(
+    size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> Image.Image:
     w, h = size
     column = Image.new("RGB", (1, h))
-    column.putdata([tuple(round(top[c] + (bottom[c] - top[c]) * y / (h - 1)) for c in range(3)) for y in range(h)])
+    column.putdata(
+        [
+            tuple(round(top[c] + (bottom[c] - top[c]) * y / (h - 1)) for c in range(3))
+            for y in range(h)
+        ]
+    )
     return column.resize((w, h))
 
 
-def _person(d: ImageDraw.ImageDraw, x: float, y: float, s: float, coat: tuple[int, int, int]) -> None:
+def _person(
+    d: ImageDraw.ImageDraw, x: float, y: float, s: float, coat: tuple[int, int, int]
+) -> None:
     """A schematic figure standing on (x, y), s pixels tall."""
     d.ellipse((x - s * 0.1, y - s, x + s * 0.1, y - s * 0.8), fill=(92, 78, 70))
-    d.rounded_rectangle((x - s * 0.17, y - s * 0.76, x + s * 0.17, y - s * 0.2), radius=s * 0.08, fill=coat)
+    d.rounded_rectangle(
+        (x - s * 0.17, y - s * 0.76, x + s * 0.17, y - s * 0.2), radius=s * 0.08, fill=coat
+    )
     d.rectangle((x - s * 0.12, y - s * 0.22, x + s * 0.12, y), fill=(70, 74, 86))
 
 
-def _crowd(d: ImageDraw.ImageDraw, rnd: random.Random, left: float, right: float, base: float, count: int) -> None:
+def _crowd(
+    d: ImageDraw.ImageDraw, rnd: random.Random, left: float, right: float, base: float, count: int
+) -> None:
     coats = [(178, 58, 52), (64, 86, 120), (120, 120, 124), (196, 160, 80), (90, 110, 96)]
     for i in range(count):
         x = left + (right - left) * (i + 0.5) / count + rnd.uniform(-18, 18)
@@ -221,7 +329,9 @@ def _room(d: ImageDraw.ImageDraw, w: int, h: int, floor: float) -> None:
     d.rectangle((0, floor, w, h), fill=(190, 176, 158))
     for k in range(3):  # windows on the back wall
         x = 160 + k * 470
-        d.rectangle((x, 150, x + 300, floor - 230), fill=(226, 236, 244), outline=(200, 200, 200), width=10)
+        d.rectangle(
+            (x, 150, x + 300, floor - 230), fill=(226, 236, 244), outline=(200, 200, 200), width=10
+        )
         d.line((x + 150, 150, x + 150, floor - 230), fill=(200, 200, 200), width=8)
 
 
@@ -245,7 +355,9 @@ def _scene(kind: str, img: Image.Image, rnd: random.Random) -> None:
         elif kind == "drill":  # tents for an exercise
             for k in range(2):
                 x = w * (0.15 + k * 0.45)
-                d.polygon(((x, ground), (x + 150, ground - 170), (x + 300, ground)), fill=(232, 232, 226))
+                d.polygon(
+                    ((x, ground), (x + 150, ground - 170), (x + 300, ground)), fill=(232, 232, 226)
+                )
                 d.polygon(((x + 120, ground), (x + 150, ground - 170), (x + 180, ground)), fill=RED)
         else:
             _banner(d, w, ground - 460)
@@ -253,7 +365,9 @@ def _scene(kind: str, img: Image.Image, rnd: random.Random) -> None:
     elif kind in ("meeting", "classroom"):
         _room(d, w, h, ground)
         _banner(d, w, 60)
-        d.rectangle((w * 0.3, ground - 150, w * 0.7, ground - 20), fill=(150, 112, 84))  # lectern / table
+        d.rectangle(
+            (w * 0.3, ground - 150, w * 0.7, ground - 20), fill=(150, 112, 84)
+        )  # lectern / table
         for row in reversed(range(2 if kind == "classroom" else 1)):  # back row first
             for k in range(8):
                 x = w * (0.12 + k * 0.107)
@@ -267,7 +381,9 @@ def _scene(kind: str, img: Image.Image, rnd: random.Random) -> None:
             for k in range(7):  # bars of a dashboard
                 bh = rnd.uniform(60, 300)
                 x = w * 0.24 + k * 120
-                d.rectangle((x, ground - 130 - bh, x + 70, ground - 130), fill=GOLD if k % 3 else RED)
+                d.rectangle(
+                    (x, ground - 130 - bh, x + 70, ground - 130), fill=GOLD if k % 3 else RED
+                )
         for k in range(3):
             x = w * (0.1 + k * 0.3)
             d.rectangle((x, ground + 40, x + 360, ground + 70), fill=(150, 112, 84))
@@ -278,7 +394,12 @@ def _scene(kind: str, img: Image.Image, rnd: random.Random) -> None:
         d.rectangle((0, ground - 40, w, ground + 90), fill=(226, 220, 210))
         for k in range(5):  # service windows with number plates
             x = 60 + k * 310
-            d.rectangle((x, ground - 260, x + 260, ground - 40), fill=(210, 226, 236), outline=(170, 170, 170), width=6)
+            d.rectangle(
+                (x, ground - 260, x + 260, ground - 40),
+                fill=(210, 226, 236),
+                outline=(170, 170, 170),
+                width=6,
+            )
             d.rectangle((x + 80, ground - 300, x + 180, ground - 262), fill=RED)
         _crowd(d, rnd, w * 0.06, w * 0.94, h * 0.86, 6)
     elif kind in ("library", "home"):
@@ -292,7 +413,10 @@ def _scene(kind: str, img: Image.Image, rnd: random.Random) -> None:
                 bx = x + 16
                 while bx < x + 300:
                     bw = rnd.randint(14, 30)
-                    d.rectangle((bx, y, bx + bw - 3, y + 70), fill=rnd.choice([RED, GOLD, (64, 86, 120), (226, 220, 200)]))
+                    d.rectangle(
+                        (bx, y, bx + bw - 3, y + 70),
+                        fill=rnd.choice([RED, GOLD, (64, 86, 120), (226, 220, 200)]),
+                    )
                     bx += bw
         _crowd(d, rnd, w * 0.35, w * 0.95, h * 0.86, 3)
     else:
@@ -315,7 +439,13 @@ def make_photo(title: str, caption: str, kind: str, rnd: random.Random) -> Image
     d.rounded_rectangle((40, 36, 240, 106), radius=10, fill=RED)
     d.text((140, 71), "示意图", font=tag, fill=(255, 255, 255), anchor="mm")
     d.text((w - 48, 71), title, font=font("NotoSerifCJK-Bold.ttc", 44), fill=DEEP_RED, anchor="rm")
-    d.text((56, h - 65), caption, font=font("NotoSansCJK-Regular.ttc", 46), fill=(255, 255, 255), anchor="lm")
+    d.text(
+        (56, h - 65),
+        caption,
+        font=font("NotoSansCJK-Regular.ttc", 46),
+        fill=(255, 255, 255),
+        anchor="lm",
+    )
     return img
 
 
@@ -334,9 +464,12 @@ def main() -> int:
             written += 1
         photos = case.get("photos") or []
         if len(photos) != len(scenes):
-            print(f"{unit}/{case_id}: {len(photos)} photos but {len(scenes)} scenes in SHOWCASE", file=sys.stderr)
+            print(
+                f"{unit}/{case_id}: {len(photos)} photos but {len(scenes)} scenes in SHOWCASE",
+                file=sys.stderr,
+            )
             return 1
-        for i, (photo, kind) in enumerate(zip(photos, scenes)):
+        for i, (photo, kind) in enumerate(zip(photos, scenes, strict=True)):
             target = folder / photo["file"]
             target.parent.mkdir(parents=True, exist_ok=True)
             img = make_photo(case["title"], photo["caption"], kind, seeded(case_id, str(i)))
