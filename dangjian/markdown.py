@@ -1,0 +1,70 @@
+"""Markdown fields of a case -> safe HTML, shared by the site pages and the casebook.
+
+Case text comes from contributors, so whatever it says is data: raw HTML is
+sanitized with nh3 against a small allowlist, links may only point to http(s),
+mailto or inside the site, and no image can be pulled in from the text (an
+intranet page must not request another host; pictures go through `photos`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import markdown as _markdown
+import nh3
+
+# What a secretary can reasonably write in a text field: paragraphs, lists,
+# emphasis, quotes, small headings, tables, links. No images, no forms, no style.
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "sub", "sup",
+        "ul", "ol", "li", "blockquote", "code", "pre", "kbd",
+        "h4", "h5", "h6",
+        "table", "thead", "tbody", "tr", "th", "td", "caption",
+        "a", "abbr",
+    }
+)
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"align"},
+    "td": {"align"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+_md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+
+
+def _demote(match: re.Match[str]) -> str:
+    # A heading in a text field sits inside a section of the case page (h2/h3),
+    # so "# 小标题" in the YAML must not outrank the page's own headings.
+    return f"<{match.group(1)}h{min(6, int(match.group(2)) + 3)}>"
+
+
+@lru_cache(maxsize=8192)
+def render_markdown(text: str) -> str:
+    """Render one (md) field to sanitized HTML (empty string for empty text)."""
+    if not text or not text.strip():
+        return ""
+    _md.reset()
+    html = _HEADING.sub(_demote, _md.convert(text))
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def render_inline(text: str) -> str:
+    """Render a short (md) text without the wrapping paragraph, for use inside a line."""
+    html = render_markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html

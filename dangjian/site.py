@@ -1,0 +1,331 @@
+"""The intranet site: write the generated pages into docs/, run the MkDocs build, serve.
+
+`build_site` gathers every page first, refuses to overwrite hand-written files,
+builds into a fresh directory next to the target and swaps it in only when the
+build succeeded, so a failed or interrupted build leaves the old site as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import yaml
+
+from . import coverage as coverage_mod
+from . import search
+from .errors import UserError
+from .model import Brand, Library
+from .pages import Rendered, WebImage, render_pages
+
+MANIFEST = ".generated.json"
+# Where generated files may go under docs/ (see .gitignore); anything else is a bug.
+GENERATED_ROOTS = (
+    "index.md", "units/", "brands/", "posts/", "coverage/", "themes/", "years/", "data/",
+    "assets/cases/", search.USER_DICT,
+)
+TEMPLATE_OVERRIDES = "templates"  # <project>/templates/<name>.md.j2 replaces a page template
+IMAGE_CACHE = ".cache/images"
+GUIDE = "guide/index.md"
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------
+# Gathering
+
+
+def web_images(project: Path, library: Library) -> dict[str, WebImage]:
+    """Web renditions of every image of a published case, keyed by Image.rel."""
+    wanted = []
+    for case in library.published:
+        if isinstance(case, Brand) and case.logo is not None:
+            wanted.append((case.logo, "logo"))
+        wanted += [(p, "photo") for p in case.photos]
+    if not wanted:
+        return {}
+    from .images import ImagePipeline  # Pillow work only when there are images
+
+    pipeline = ImagePipeline(project / IMAGE_CACHE)
+    return {image.rel: pipeline.web(image.path, role) for image, role in wanted}
+
+
+def generate(project: Path, library: Library) -> Rendered:
+    """Every generated file of the docs/ folder, in memory."""
+    cov = coverage_mod.compute(library)
+    rendered = render_pages(
+        library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES
+    )
+    rendered.files[search.USER_DICT] = search.user_dictionary(library)
+    return rendered
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_generated(docs: Path, rendered: Rendered) -> list[str]:
+    """Write the generated files into docs/; return the paths that changed.
+
+    A target that exists but was not written by us last time (not in the
+    manifest) is someone's hand-written file: refuse and write nothing.
+    Unchanged files are left alone so a live preview rebuilds only what changed.
+    """
+    content: dict[str, bytes | Path] = {k: v.encode("utf-8") for k, v in rendered.files.items()}
+    content.update(rendered.assets)
+    for rel in content:
+        if not rel.startswith(GENERATED_ROOTS) or ".." in rel.split("/"):
+            raise ValueError(f"generated path outside the generated folders: {rel}")
+
+    manifest_path = docs / MANIFEST
+    previous: set[str] = set()
+    if manifest_path.is_file():
+        previous = set(json.loads(manifest_path.read_text(encoding="utf-8")))
+    clashes = sorted(
+        rel for rel in content if rel not in previous and (docs / rel).exists()
+    )
+    if clashes:
+        listed = "\n".join(f"  docs/{rel}" for rel in clashes[:20])
+        more = f"\n  ……共 {len(clashes)} 个" if len(clashes) > 20 else ""
+        raise UserError(
+            "以下文件是手工编写的，但与自动生成的页面同名，为避免覆盖已停止生成：\n"
+            f"{listed}{more}\n请改名或移出 docs/ 后重试（自动生成的页面不要手工修改）。"
+        )
+
+    changed = []
+    for rel, data in sorted(content.items(), key=lambda kv: kv[0]):
+        target = docs / rel
+        if isinstance(data, Path):
+            data = data.read_bytes()
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+        changed.append(rel)
+
+    for rel in sorted(previous - set(content)):
+        stale = docs / rel
+        if stale.is_file():
+            stale.unlink()
+            changed.append(rel)
+        _prune_empty(stale.parent, docs)
+
+    manifest_path.write_text(
+        json.dumps(sorted(content), ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+    )
+    return changed
+
+
+def _prune_empty(folder: Path, docs: Path) -> None:
+    while folder != docs and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+# ---------------------------------------------------------------------------
+# Building
+
+
+def source_date_epoch(project: Path) -> str:
+    """SOURCE_DATE_EPOCH if set, else the newest modification time of the inputs.
+
+    MkDocs dates the sitemap and its gzip header with it; tying it to the
+    inputs keeps a rebuild of unchanged content byte-identical.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    newest = 0.0
+    for root in (project / "cases", project / "mkdocs.yml"):
+        paths = root.rglob("*") if root.is_dir() else [root]
+        for p in paths:
+            with contextlib.suppress(OSError):
+                newest = max(newest, p.stat().st_mtime)
+    return str(int(newest))
+
+
+@contextlib.contextmanager
+def _environment(project: Path, epoch: str) -> Iterator[None]:
+    # The search plugin reads jieba_dict_user relative to the working directory,
+    # and MkDocs reads SOURCE_DATE_EPOCH from the environment.
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        with contextlib.chdir(project):
+            yield
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def _config_overrides(project: Path, library: Library | None) -> dict:
+    """The site name of cases/settings.yaml; no 投稿指南 tab while docs/guide/ is unwritten."""
+    overrides: dict = {}
+    if library is not None:
+        overrides["site_name"] = library.settings.site_name
+    if not (project / "docs" / GUIDE).is_file():
+        raw = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_YamlLoader)
+        nav = raw.get("nav") or []
+        overrides["nav"] = [i for i in nav if not (isinstance(i, dict) and GUIDE in i.values())]
+    return overrides
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml's nav only; tolerates the !!python and !ENV tags it may hold."""
+
+
+_YamlLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def mkdocs_build(project: Path, site_dir: Path, library: Library | None = None) -> None:
+    """Run the MkDocs build of `project/mkdocs.yml` into `site_dir`."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    try:
+        config = load_config(
+            str(project / "mkdocs.yml"),
+            site_dir=str(site_dir),
+            **_config_overrides(project, library),
+        )
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except exceptions.MkDocsException as e:  # Abort, ConfigurationError, PluginError
+        raise UserError(f"站点构建失败：{e}") from e
+
+
+def build_site(project: Path, library: Library, site_dir: Path) -> None:
+    """Generate the pages and build the static site into `site_dir`.
+
+    The build goes to a new directory beside `site_dir` and replaces it only
+    when everything succeeded.
+    """
+    project = project.resolve()
+    site_dir = site_dir.resolve()
+    docs = project / "docs"
+    if site_dir == project or docs == site_dir or docs in site_dir.parents:
+        raise UserError(f"站点目录不能是项目根目录或位于 docs/ 之内：{site_dir}", 2)
+    started = time.perf_counter()
+    write_generated(docs, generate(project, library))
+
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        with _environment(project, source_date_epoch(project)):
+            mkdocs_build(project, staging, library)
+        index = staging / "search" / "search_index.json"
+        if index.is_file():
+            search.compact_index(index)
+        os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a web server must read it
+        _swap(staging, site_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    log.info("站点已生成：%s（%.1f 秒）", site_dir, time.perf_counter() - started)
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put `new` in place of `target`; the old site is removed only after the rename."""
+    if not target.exists():
+        os.replace(new, target)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------
+# Live preview
+
+
+def _snapshot(cases: Path) -> dict[str, tuple[int, int]]:
+    out = {}
+    for p in cases.rglob("*"):
+        with contextlib.suppress(OSError):
+            st = p.stat()
+            out[str(p)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def regenerate(project: Path) -> Library | None:
+    """Re-read the library and rewrite what changed in docs/; None when it has errors."""
+    from . import diagnostics, pipeline
+
+    result = pipeline.open_library(project)
+    if result.library is None:
+        sys.stderr.write(diagnostics.format_text(result.diagnostics))
+        sys.stderr.write("页面未更新：请先修正上面的问题。\n")
+        return None
+    changed = write_generated(project / "docs", generate(project, result.library))
+    if changed:
+        print(f"已更新 {len(changed)} 个文件。", file=sys.stderr)
+    return result.library
+
+
+def _watch(project: Path, stop: threading.Event, interval: float = 0.5) -> None:
+    """Regenerate pages when a file under cases/ changes; MkDocs then rebuilds docs/."""
+    cases = project / "cases"
+    seen = _snapshot(cases)
+    while not stop.wait(interval):
+        now = _snapshot(cases)
+        if now != seen:
+            seen = now
+            try:
+                regenerate(project)
+            except UserError as e:
+                print(f"错误：{e.message}", file=sys.stderr)
+
+
+def serve_site(project: Path, dev_addr: str) -> None:
+    """Live preview: MkDocs serves docs/, a watcher keeps the generated pages current."""
+    from mkdocs.commands.serve import serve
+
+    project = project.resolve()
+    library = regenerate(project)
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True)
+    watcher.start()
+    try:
+        with _environment(project, source_date_epoch(project)):
+            serve(
+                str(project / "mkdocs.yml"),
+                dev_addr=dev_addr,
+                **_config_overrides(project, library),
+            )
+    finally:
+        stop.set()
+
+
+def site_files(site_dir: Path) -> Mapping[str, bytes]:
+    """Every file of a built site by relative path (for comparing two builds)."""
+    return {
+        p.relative_to(site_dir).as_posix(): p.read_bytes()
+        for p in sorted(site_dir.rglob("*"))
+        if p.is_file()
+    }
