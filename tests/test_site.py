@@ -1,0 +1,206 @@
+"""Real MkDocs builds of the small fixture library and of the demo: pages, data, search."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import SMALL, Built, build, make_project
+from dangjian import coverage as coverage_mod
+from dangjian.errors import UserError
+from dangjian.search import SEGMENT_MARK, is_segmented
+from dangjian.site import build_site, site_files
+
+pytestmark = pytest.mark.slow
+
+# What makes a browser fetch something: src=, href= of <link>, url(), @import, fetch targets.
+FOREIGN = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""")
+
+
+def read(site: Path, rel: str) -> str:
+    return (site / rel).read_text("utf-8")
+
+
+def index_of(built: Built) -> dict:
+    return json.loads(read(built.site, "search/search_index.json"))
+
+
+def tokens(text: str) -> list[str]:
+    # the browser splits on the configured separator; U+200B is jieba's word mark
+    return [t for t in re.split(r"[\s\u200b\u3000\-、。，．？！；]+", re.sub(r"<[^>]+>", " ", text)) if t]
+
+
+def own_warnings(built: Built) -> list[str]:
+    # docs/guide/ is hand-written by others and may be mid-edit; the pages we generate must be clean
+    return [w for w in built.warnings if "'guide/" not in w]
+
+
+def test_build_is_clean(small_site: Built):
+    assert own_warnings(small_site) == []
+
+
+def test_site_paths_follow_the_contract(small_site: Built):
+    site = small_site.site
+    for rel in ("index.html", "units/fgw/index.html", "units/tyj/index.html",
+                "brands/hongse-yinqing/index.html", "posts/falv-yuanzhu/index.html",
+                "coverage/index.html", "data/coverage.json", "data/cases.json",
+                "search/search_index.json", "themes/weimin/index.html", "years/2024/index.html"):
+        assert (site / rel).is_file(), rel
+    assert not (site / ".userdict.txt").exists()
+    assert not (site / ".generated.json").exists()
+
+
+def test_drafts_are_nowhere_in_the_site(small_site: Built):
+    assert not (small_site.site / "brands" / "caogao-pinpai").exists()
+    for rel, data in site_files(small_site.site).items():
+        assert "未发布草稿品牌".encode() not in data, rel
+        assert b"caogao" not in data, rel
+
+
+def test_home_page_shows_brand_coverage(small_site: Built):
+    home = read(small_site.site, "index.html")
+    assert "品牌覆盖率" in home
+    assert '<span class="dj-indicator__percent">75.0%</span><span class="dj-indicator__fraction">（3/4）</span>' in home
+    assert "<title>首页 - 测试区机关党建品牌案例库</title>" in home
+
+
+def test_hostile_case_text_is_inert_in_html(small_site: Built):
+    page = read(small_site.site, "brands/fazhi-xianfeng/index.html")
+    assert "<title>法治先锋&lt;b&gt;护航&lt;/b&gt;{{ 7*7 }} - 测试区机关党建品牌案例库</title>" in page
+    assert 'content="摘要里有 &lt;script&gt;alert(&quot;summary&quot;)' in page
+    assert "<b>护航</b>" not in page
+    assert 'alert("concept")' not in page and "<iframe" not in page
+    assert 'href="javascript' not in page
+    assert "evil.example" not in page
+    assert "{{ 7*7 }}" in page and "49" not in page.split("<article")[1].split("</article>")[0]
+    assert "--8&lt;--" in page and "site_name:" not in page
+
+
+def test_no_request_to_another_host(small_site: Built):
+    for rel, data in site_files(small_site.site).items():
+        if rel.endswith((".html", ".css")):
+            text = data.decode("utf-8")
+            text = re.sub(r'<a\s[^>]*href="https?://[^"]*"', "<a", text)  # links are not requests
+            assert not FOREIGN.search(text), (rel, FOREIGN.search(text).group(0))
+    home = read(small_site.site, "index.html")
+    assert "fonts.googleapis" not in home and "fonts.gstatic" not in home
+
+
+def test_nav_lists_sections_not_cases(small_site: Built):
+    home = read(small_site.site, "index.html")
+    nav = home.split('<nav class="md-tabs"')[1].split("</nav>")[0]
+    assert re.findall(r'class="md-tabs__link"[^>]*>\s*([^<]+?)\s*<', nav) == [
+        "首页", "单位", "品牌", "示范岗", "主题", "年份", "覆盖率"
+    ] + (["投稿指南"] if (small_site.project / "docs/guide/index.md").exists() else [])
+    assert "hongse-yinqing" not in home.split("<article")[0]
+
+
+def test_links_are_relative(small_site: Built):
+    page = read(small_site.site, "units/fgw/index.html")
+    assert 'href="../../brands/hongse-yinqing/"' in page
+    assert not re.search(r'(?:href|src)="/(?!/)', page)
+
+
+def test_images_have_size_alt_and_lazy_loading(small_site: Built):
+    page = read(small_site.site, "brands/hongse-yinqing/index.html")
+    imgs = re.findall(r"<img [^>]+>", page.split("<article")[1])
+    assert len(imgs) == 2
+    logo, photo = imgs
+    assert 'alt="红色引擎品牌标识"' in logo
+    assert 'alt="项目调度会现场"' in photo and 'loading="lazy"' in photo
+    for img in imgs:
+        src = re.search(r'src="([^"]+)"', img).group(1)
+        assert src.startswith("../../assets/cases/")
+        assert (small_site.site / "brands/hongse-yinqing" / src).resolve().is_file()
+        assert re.search(r'width="\d+" height="\d+"', img)
+    assert "<figcaption>项目调度会现场</figcaption>" in page
+
+
+def test_data_files(small_site: Built):
+    cov = json.loads(read(small_site.site, "data/coverage.json"))
+    assert cov["brand"] == {"covered": 3, "total": 4, "ratio": 0.75}
+    cases = json.loads(read(small_site.site, "data/cases.json"))
+    assert {c["url"] for c in cases} == {
+        "brands/hongse-yinqing/", "brands/yusuan-qingfeng/", "brands/fazhi-xianfeng/",
+        "posts/xiangmu-gang/", "posts/falv-yuanzhu/",
+    }
+    for c in cases:
+        assert (small_site.site / c["url"] / "index.html").is_file()
+
+
+def test_search_index_is_segmented_with_the_user_dictionary(small_site: Built):
+    index = index_of(small_site)
+    # segmentation happened: without jieba there would be no word marks at all
+    assert is_segmented(index)
+    concept = next(d for d in index["docs"] if d["location"] == "brands/hongse-yinqing/#concept")
+    words = tokens(concept["text"])
+    assert "寓意" in words and "动力源" in words, words
+    assert SEGMENT_MARK in concept["text"]
+    # names from the user dictionary are single words, so a whole-name query matches
+    top = next(d for d in index["docs"] if d["location"] == "brands/hongse-yinqing/")
+    assert "红色引擎" in tokens(top["title"])
+    assert "区发展和改革局" in tokens(top["text"])
+    assert "综合科党支部" in tokens(top["text"])
+
+
+def test_search_index_is_compact_and_lists_content_pages_only(small_site: Built):
+    raw = read(small_site.site, "search/search_index.json")
+    assert "红色引擎" in raw  # UTF-8, not ASCII escapes
+    assert not re.search(r"\\u[0-9a-f]{4}", raw.split('"docs"')[1])
+    locations = {d["location"].split("#")[0] for d in index_of(small_site)["docs"]}
+    assert "" not in locations and "coverage/" not in locations and "themes/weimin/" not in locations
+    assert "units/fgw/" in locations and "posts/falv-yuanzhu/" in locations
+    assert not any("caogao" in loc for loc in locations)
+
+
+def test_rebuild_is_byte_identical(small_site: Built, tmp_path: Path):
+    again = tmp_path / "site"
+    build_site(small_site.project, small_site.library, again)
+    assert site_files(again) == site_files(small_site.site)
+
+
+def test_failed_build_keeps_the_previous_site(tmp_path: Path):
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    built = build(project, project / "site")
+    before = site_files(built.site)
+    (project / "mkdocs.yml").write_text(
+        (project / "mkdocs.yml").read_text("utf-8").replace("name: material", "name: nosuchtheme"),
+        "utf-8",
+    )
+    with pytest.raises(UserError, match="站点构建失败"):
+        build_site(project, built.library, built.site)
+    assert site_files(built.site) == before
+    assert [p.name for p in built.site.parent.iterdir() if p.name.startswith(".site")] == []
+
+
+def test_a_hand_written_page_in_the_way_stops_the_build(tmp_path: Path):
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    (project / "docs" / "coverage").mkdir()
+    (project / "docs" / "coverage" / "index.md").write_text("# 手写的覆盖率说明\n", "utf-8")
+    with pytest.raises(UserError, match="docs/coverage/index.md"):
+        build(project, project / "site")
+    assert (project / "docs" / "coverage" / "index.md").read_text("utf-8") == "# 手写的覆盖率说明\n"
+    assert not (project / "site").exists()
+
+
+def test_demo_builds_with_its_figures(demo_site: Built):
+    assert own_warnings(demo_site) == []
+    cov = coverage_mod.compute(demo_site.library)
+    data = json.loads(read(demo_site.site, "data/coverage.json"))
+    assert data["brand"]["covered"] == cov.brand.covered
+    assert data["brand"]["total"] == len([u for u in demo_site.library.units if u.active])
+    home = read(demo_site.site, "index.html")
+    assert f'<span class="dj-indicator__percent">{cov.brand.percent}</span>' in home
+    assert f"（{cov.brand.fraction}）" in home
+    cases = json.loads(read(demo_site.site, "data/cases.json"))
+    assert len([c for c in cases if c["kind"] == "brand"]) == len(demo_site.library.brands)
+    assert len([c for c in cases if c["kind"] == "post"]) == len(demo_site.library.posts)
+    for unit in demo_site.library.units:
+        assert (demo_site.site / "units" / unit.id / "index.html").is_file()
+    index = index_of(demo_site)
+    assert is_segmented(index)
+    size = (demo_site.site / "search/search_index.json").stat().st_size
+    assert size / len(cases) <= 4096
