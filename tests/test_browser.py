@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import REPO, Built
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -28,7 +28,9 @@ def test_no_image_or_foreign_request_from_text():
 
 
 def test_links_keep_safe_schemes_only():
-    html = render_markdown("[坏](javascript:alert(1)) [好](https://www.gov.cn/) [信](mailto:a@b.cn)")
+    html = render_markdown(
+        "[坏](javascript:alert(1)) [好](https://www.gov.cn/) [信](mailto:a@b.cn)"
+    )
     assert "javascript" not in html
     assert 'href="https://www.gov.cn/"' in html
     assert 'href="mailto:a@b.cn"' in html

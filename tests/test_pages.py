@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO, SMALL, open_valid
+
 from dangjian import coverage as coverage_mod
 from dangjian.errors import UserError
 from dangjian.pages import (
@@ -159,7 +159,8 @@ def test_case_text_is_escaped_everywhere(rendered):
 
 
 def test_md_text_escapes_markdown_and_html():
-    assert md_text("a*b* <i> [x](y) {: #id} &") == "a\\*b\\* &lt;i&gt; \\[x\\]\\(y\\) \\{: \\#id\\} &amp;"
+    expected = "a\\*b\\* &lt;i&gt; \\[x\\]\\(y\\) \\{: \\#id\\} &amp;"
+    assert md_text("a*b* <i> [x](y) {: #id} &") == expected
 
 
 def test_relative_urls_work_under_any_sub_path():
@@ -180,7 +181,8 @@ def test_units_needed_avoids_float_surprises():
 
 def test_user_dictionary_holds_unit_names_and_titles(library):
     words = dictionary_words(library)
-    assert {"区发展和改革局", "红色引擎", "预算清风", "法律援助党员示范岗", "综合科党支部"} <= set(words)
+    names = {"区发展和改革局", "红色引擎", "预算清风", "法律援助党员示范岗", "综合科党支部"}
+    assert names <= set(words)
     assert "未发布草稿品牌" not in words  # drafts stay out of search, also of its dictionary
     assert "法治先锋" in words and "护航" in words  # Han runs of a mixed title
     assert user_dictionary(library).endswith("\n")

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import SMALL, Built, build, make_project
+
 from dangjian import coverage as coverage_mod
 from dangjian.errors import UserError
 from dangjian.search import SEGMENT_MARK, is_segmented
@@ -17,7 +17,10 @@ from dangjian.site import build_site, site_files
 pytestmark = pytest.mark.slow
 
 # What makes a browser fetch something: src=, href= of <link>, url(), @import, fetch targets.
-FOREIGN = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//""")
+FOREIGN = re.compile(
+    r"""(?:src|href)\s*=\s*["']?(?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//|@import\s+["']?(?:https?:)?//"""
+)
 
 
 def read(site: Path, rel: str) -> str:
@@ -30,7 +33,8 @@ def index_of(built: Built) -> dict:
 
 def tokens(text: str) -> list[str]:
     # the browser splits on the configured separator; U+200B is jieba's word mark
-    return [t for t in re.split(r"[\s\u200b\u3000\-、。，．？！；]+", re.sub(r"<[^>]+>", " ", text)) if t]
+    plain = re.sub(r"<[^>]+>", " ", text)
+    return [t for t in re.split(r"[\s\u200b\u3000\-、。，．？！；]+", plain) if t]
 
 
 def own_warnings(built: Built) -> list[str]:
@@ -63,13 +67,17 @@ def test_drafts_are_nowhere_in_the_site(small_site: Built):
 def test_home_page_shows_brand_coverage(small_site: Built):
     home = read(small_site.site, "index.html")
     assert "品牌覆盖率" in home
-    assert '<span class="dj-indicator__percent">75.0%</span><span class="dj-indicator__fraction">（3/4）</span>' in home
+    assert (
+        '<span class="dj-indicator__percent">75.0%</span>'
+        '<span class="dj-indicator__fraction">（3/4）</span>'
+    ) in home
     assert "<title>首页 - 测试区机关党建品牌案例库</title>" in home
 
 
 def test_hostile_case_text_is_inert_in_html(small_site: Built):
     page = read(small_site.site, "brands/fazhi-xianfeng/index.html")
-    assert "<title>法治先锋&lt;b&gt;护航&lt;/b&gt;{{ 7*7 }} - 测试区机关党建品牌案例库</title>" in page
+    title = "<title>法治先锋&lt;b&gt;护航&lt;/b&gt;{{ 7*7 }} - 测试区机关党建品牌案例库</title>"
+    assert title in page
     assert 'content="摘要里有 &lt;script&gt;alert(&quot;summary&quot;)' in page
     assert "<b>护航</b>" not in page
     assert 'alert("concept")' not in page and "<iframe" not in page
@@ -151,7 +159,7 @@ def test_search_index_is_compact_and_lists_content_pages_only(small_site: Built)
     assert "红色引擎" in raw  # UTF-8, not ASCII escapes
     assert not re.search(r"\\u[0-9a-f]{4}", raw.split('"docs"')[1])
     locations = {d["location"].split("#")[0] for d in index_of(small_site)["docs"]}
-    assert "" not in locations and "coverage/" not in locations and "themes/weimin/" not in locations
+    assert not {"", "coverage/", "themes/weimin/"} & locations
     assert "units/fgw/" in locations and "posts/falv-yuanzhu/" in locations
     assert not any("caogao" in loc for loc in locations)
 
@@ -204,3 +212,46 @@ def test_demo_builds_with_its_figures(demo_site: Built):
     assert is_segmented(index)
     size = (demo_site.site / "search/search_index.json").stat().st_size
     assert size / len(cases) <= 4096
+
+
+def test_serve_updates_a_page_when_its_case_file_changes(tmp_path: Path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import REPO
+
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/brands/yusuan-qingfeng/"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "build_cases.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if text in urllib.request.urlopen(url, timeout=5).read().decode("utf-8"):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise AssertionError(f"{text!r} never appeared at {url}")
+
+    try:
+        wait_for("<title>预算清风 - ")
+        case = project / "cases" / "czj" / "yusuan-qingfeng.yaml"
+        text = case.read_text("utf-8").replace("title: 预算清风", "title: 预算清风改")
+        case.write_text(text, "utf-8")
+        wait_for("<title>预算清风改 - ")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
