@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--unit", required=True, help="单位编号（cases/ 下的文件夹名）")
     n.add_argument("--id", required=True, dest="case_id", help="案例编号（文件名，不含 .yaml）")
 
+    sub.add_parser("codeowners", help="按 units.yaml 中各单位的 reviewers 更新 CODEOWNERS")
+
     k = sub.add_parser("casebook", help="导出案例汇编 PDF")
     k.add_argument("--out", default="casebook.pdf", help="输出文件（默认 casebook.pdf）")
     k.add_argument("--unit", action="append", default=[], help="只收录该单位（可重复）")
@@ -106,6 +108,14 @@ def _new(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _codeowners(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import scaffold
+
+    changed = scaffold.write_codeowners(project)
+    print("已更新：" + "、".join(changed) if changed else "CODEOWNERS 已是最新。")
+    return EXIT_OK
+
+
 def _casebook(project: Path, args: argparse.Namespace) -> int:
     from dangjian import casebook
 
@@ -120,7 +130,8 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook}
+COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook,
+            "codeowners": _codeowners}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -348,10 +348,17 @@ def _check_cases(files: LibraryFiles, units: dict[str, dict] | None, themes: lis
             continue
         root = schemas.case_root
         schema = root["definitions"][kind]
+        found: list[Diagnostic] = []
         if not schemas.accepts(kind, src.data):
-            out.extend(schema_diagnostics(src, root, schema, schemas.kinds[kind]))
-        _cross_checks(src, root, schema, unit, themes, out)
-        _placeholders(src, src.data, (), root, schema, out)
+            found.extend(schema_diagnostics(src, root, schema, schemas.kinds[kind]))
+        _cross_checks(src, root, schema, unit, themes, found)
+        todo: list[Diagnostic] = []
+        _placeholders(src, src.data, (), root, schema, todo)
+        # A value still holding a template placeholder is reported once, as
+        # such: its type or theme errors would only repeat the same to-do.
+        unfilled = {d.field for d in todo}
+        out.extend(d for d in found if d.field not in unfilled)
+        out.extend(todo)
     for stem, same in by_id.items():
         if len(same) > 1:
             for src in same:
