@@ -65,14 +65,22 @@ def generate(count: int) -> list[Path]:
 
 def run(label: str, cache: Path, sources: list[Path], workers: int, count: int) -> None:
     pipeline = ImagePipeline(cache)
-    started = time.perf_counter()
+    cpu_before, started = _cpu(), time.perf_counter()
     prepare_many(pipeline, [(s, "photo") for s in sources], workers=workers)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu_before
     print(
         f"{label:<28} {seconds:7.2f} s  {count / seconds:7.1f} images/s  "
+        f"cpu {cpu:6.1f} s ({cpu / count * 1000:4.0f} ms/image)  "
         f"encoded {pipeline.encoded:4d}  reused {pipeline.reused:4d}",
         flush=True,
     )
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished workers: the figure that other
+    load on the machine does not inflate as much as wall time."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def main() -> None:
@@ -85,15 +93,17 @@ def main() -> None:
     total = sum(p.stat().st_size for p in sources)
     print(
         f"{len(sources)} sources, {SIZE[0]}x{SIZE[1]}, {total / len(sources) / 1e6:.1f} MB each "
-        f"on average; {os.cpu_count()} cores; renditions per image: page + thumb + print\n"
+        f"on average; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+        "renditions per image: page + thumb + print\n"
     )
 
-    started = time.perf_counter()
+    cpu_before, started = _cpu(), time.perf_counter()
     problems = [inspect_image(p) for p in sources]
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu_before
     assert not any(problems), problems
     print(
-        f"{'check (inspect_image)':<28} {seconds:7.2f} s  {len(sources) / seconds:7.1f} images/s"
+        f"{'check (inspect_image)':<28} {seconds:7.2f} s  {len(sources) / seconds:7.1f} images/s  "
+        f"cpu {cpu:6.1f} s ({cpu / len(sources) * 1000:4.0f} ms/image)"
     )
 
     root = Path(tempfile.mkdtemp(prefix="images-bench-"))

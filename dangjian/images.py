@@ -352,25 +352,32 @@ class ImagePipeline:
 
     def web(self, source: Path, role: str) -> WebImage:
         """Page-size and thumbnail renditions for the site."""
-        page, thumb = self._renditions(Path(source), role, ("page", "thumb"))
+        page, thumb = self._make(Path(source), role, ("page", "thumb"))
         return WebImage(page=page, thumb=thumb)
 
     def print(self, source: Path, role: str) -> Rendition:
         """A large rendition for the printed casebook, still without any metadata."""
-        (rendition,) = self._renditions(Path(source), role, ("print",))
+        (rendition,) = self._make(Path(source), role, ("print",))
         return rendition
 
     def renditions(self, source: Path, role: str) -> tuple[WebImage, Rendition]:
         """Web and print renditions together, decoding the source at most once."""
-        page, thumb, printed = self._renditions(Path(source), role, ("page", "thumb", "print"))
+        page, thumb, printed = self._make(Path(source), role, ("page", "thumb", "print"))
         return WebImage(page=page, thumb=thumb), printed
+
+    def _make(self, source: Path, role: str, variants: Sequence[str]) -> list[Rendition]:
+        made = self._renditions(source, role, variants)
+        assert made is not None  # only None when asked for cache hits only
+        return made
 
     # The cache key covers everything that decides the output bytes.
     def _key(self, digest: str, role: str, variant: str) -> str:
         recipe = f"{PIPELINE_VERSION}|{PIL.__version__}|{role}|{variant}|{digest}"
         return hashlib.sha256(recipe.encode()).hexdigest()[:32]
 
-    def _renditions(self, source: Path, role: str, variants: Sequence[str]) -> list[Rendition]:
+    def _renditions(
+        self, source: Path, role: str, variants: Sequence[str], cache_only: bool = False
+    ) -> list[Rendition] | None:
         if role not in ROLES:
             raise ValueError(f"unknown image role {role!r}; expected one of {ROLES}")
         try:
@@ -386,6 +393,8 @@ class ImagePipeline:
         if all(cached.values()):
             self.reused += len(variants)
             return [cached[v] for v in variants]  # type: ignore[misc]
+        if cache_only:
+            return None
         try:
             images = _render(data, role, variants)
         except ImageProblem as problem:
@@ -550,29 +559,47 @@ def prepare_many(
     cores). Every failing image is reported in one UserError, not just the first.
     The pipeline's counters include the work done in the worker processes."""
     jobs = [(Path(source), role) for source, role in items]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(jobs) < 2:
-        results = [_prepare_one(pipeline.cache_dir, s, r, with_print) for s, r in jobs]
+    variants = ("page", "thumb", "print") if with_print else ("page", "thumb")
+    results: list[tuple[Prepared | str, int, int] | None] = []
+    for source, role in jobs:
+        # Cache hits are answered here: starting processes to read a few headers
+        # would make a warm build slower, not faster.
+        try:
+            hit = pipeline._renditions(source, role, variants, cache_only=True)
+        except ImageError as error:
+            results.append((error.message, 0, 0))
+            continue
+        if hit is None:
+            results.append(None)
+        else:
+            web = WebImage(page=hit[0], thumb=hit[1])
+            results.append((Prepared(source, role, web, hit[2] if with_print else None), 0, 0))
+    misses = [i for i, result in enumerate(results) if result is None]
+    workers = min(workers or os.cpu_count() or 1, len(misses))
+    args = (
+        [pipeline.cache_dir] * len(misses),
+        [jobs[i][0] for i in misses],
+        [jobs[i][1] for i in misses],
+        [with_print] * len(misses),
+    )
+    if workers <= 1:
+        done = list(map(_prepare_one, *args))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            results = list(
-                pool.map(
-                    _prepare_one,
-                    [pipeline.cache_dir] * len(jobs),
-                    [s for s, _ in jobs],
-                    [r for _, r in jobs],
-                    [with_print] * len(jobs),
-                    chunksize=max(1, len(jobs) // (workers * 8)),
-                )
-            )
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = list(pool.map(_prepare_one, *args, chunksize=1))
+    for i, result in zip(misses, done, strict=True):
+        results[i] = result
+
     prepared, problems = [], []
-    for result, encoded, reused in results:
+    for result in results:
+        assert result is not None
+        outcome, encoded, reused = result
         pipeline.encoded += encoded
         pipeline.reused += reused
-        if isinstance(result, str):
-            problems.append(result)
+        if isinstance(outcome, str):
+            problems.append(outcome)
         else:
-            prepared.append(result)
+            prepared.append(outcome)
     if problems:
         raise UserError("\n".join(problems))
     return prepared
