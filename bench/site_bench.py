@@ -9,13 +9,15 @@ then times, each in a fresh process:
   plain       `mkdocs build` of the same text as hand-written Markdown pages,
               Material + search (+ jieba), with a sections-only nav like ours
   plain-nav   the same with MkDocs' default nav (every page listed)
-and prints seconds, the ratio, and the search index size per case.
+and prints CPU seconds (wall time swings with other load on the machine), the
+ratio, and the search index size per case.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -40,14 +42,21 @@ plugins:
 SECTIONS_NAV = "nav:\n  - 首页: index.md\n  - 品牌: brands/index.md\n  - 示范岗: posts/index.md\n"
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(cmd: list[str], cwd: Path) -> float:
+    """CPU seconds of the command (user + system): stable on a shared machine, unlike wall time."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    start = time.perf_counter()
+    start, wall = _cpu(), time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
+    cpu, wall = _cpu() - start, time.perf_counter() - wall
     if done.returncode:
         sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    return elapsed
+    print(f"  {cmd[-1]:>6} in {cwd.name}: {cpu:.2f} s CPU, {wall:.2f} s wall", file=sys.stderr)
+    return cpu
 
 
 def our_project(n: int | None) -> Path:
