@@ -17,7 +17,6 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,6 +29,7 @@ from .errors import UserError
 from .images import ImagePipeline, Rendition
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
+from .validate import current_year
 
 TEMPLATES = Path(__file__).parent / "templates" / "casebook"
 # The faces are named, never left to fontconfig's taste: a serif CJK face for
@@ -39,6 +39,10 @@ HEADING_FAMILY = "Noto Sans CJK SC"
 FONT_PACKAGE = "fonts-noto-cjk"
 
 EXIT_CONTENT, EXIT_USAGE = 1, 2
+# Images are named by this scheme plus their cache file name, not by file: URIs:
+# WeasyPrint names each image in the PDF after the hash of its URL, so an
+# absolute path would make the book differ from one checkout folder to another.
+IMAGE_SCHEME = "casebook-image"
 
 # Characters that are never drawn as glyphs (format and control characters,
 # line breaks): Pango renders them as empty, they cannot show as empty boxes.
@@ -66,7 +70,9 @@ def export_casebook(
     images = ImagePipeline(library.root.parent / ".cache" / "images")
     book_html = render_html(library, cases, images, scope=_scope(library, units, themes, years))
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_pdf_atomically(book_html, out, allowed=[TEMPLATES, images.cache_dir, library.root])
+    _write_pdf_atomically(
+        book_html, out, allowed=[TEMPLATES, images.cache_dir, library.root], images=images.cache_dir
+    )
     return out
 
 
@@ -278,7 +284,7 @@ def _text_of(fragment: str) -> str:
 
 @dataclass(frozen=True)
 class Figure:
-    src: str  # file: URI of the print rendition
+    src: str  # IMAGE_SCHEME URL of the print rendition
     caption: str
     portrait: bool
 
@@ -328,7 +334,7 @@ def render_html(
         title_size_mm=round(min(15.0, 160.0 / max(len(line) for line in title_lines)), 2),
         subtitle=book.subtitle,
         issuer=book.issuer or settings.organization,
-        year=book.year or date.today().year,
+        year=book.year or current_year(),  # SOURCE_DATE_EPOCH when set: reproducible
         preface=book.preface,
         scope=scope,
         groups=groups,
@@ -365,7 +371,7 @@ def _render_case(env: Environment, case: Case, images: ImagePipeline) -> Markup:
 def _figure(images: ImagePipeline, image: Image, role: str) -> Figure:
     rendition: Rendition = images.print(image.path, role)
     return Figure(
-        src=Path(rendition.path).resolve().as_uri(),
+        src=f"{IMAGE_SCHEME}:{Path(rendition.path).name}",
         caption=image.caption,
         portrait=rendition.height > rendition.width,
     )
@@ -406,7 +412,7 @@ class _RenderLog(logging.Handler):
             self.errors.append(message)
 
 
-def _fetcher(allowed: Sequence[Path]):
+def _fetcher(allowed: Sequence[Path], images: Path | None = None):
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     roots = [p.resolve() for p in allowed]
@@ -415,6 +421,8 @@ def _fetcher(allowed: Sequence[Path]):
         """Only files of the library, the image cache and the templates: nothing remote."""
 
         def fetch(self, url, headers=None):
+            if images is not None and url.startswith(f"{IMAGE_SCHEME}:"):
+                url = (images / url.split(":", 1)[1]).resolve().as_uri()
             parsed = urlparse(url)
             path = Path(unquote(parsed.path)).resolve() if parsed.scheme == "file" else None
             if path is None or not any(path.is_relative_to(r) for r in roots):
@@ -424,11 +432,16 @@ def _fetcher(allowed: Sequence[Path]):
     return LocalFiles(allowed_protocols={"file"}), FatalURLFetchingError
 
 
-def write_pdf(book_html: str, target: Path, allowed: Sequence[Path]) -> None:
-    """Render the book HTML to `target`; raise UserError for any hole in the result."""
+def write_pdf(
+    book_html: str, target: Path, allowed: Sequence[Path], images: Path | None = None
+) -> None:
+    """Render the book HTML to `target`; raise UserError for any hole in the result.
+
+    `images` is the folder that IMAGE_SCHEME URLs name files of.
+    """
     import weasyprint
 
-    fetcher, fatal = _fetcher(allowed)
+    fetcher, fatal = _fetcher(allowed, images)
     log = _RenderLog()
     logger = logging.getLogger("weasyprint")
     level = logger.level
@@ -461,14 +474,16 @@ def write_pdf(book_html: str, target: Path, allowed: Sequence[Path]) -> None:
         )
 
 
-def _write_pdf_atomically(book_html: str, out: Path, allowed: Sequence[Path]) -> None:
+def _write_pdf_atomically(
+    book_html: str, out: Path, allowed: Sequence[Path], images: Path | None = None
+) -> None:
     # Write next to the target and rename: a failed export never leaves a
     # half-written file, and never replaces a good book with a broken one.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write_pdf(book_html, tmp, allowed)
+        write_pdf(book_html, tmp, allowed, images)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
