@@ -35,7 +35,7 @@ PUBLISHED = {
 DRAFTS = ["尚未定稿的草稿品牌", "草稿示范岗不应出现"]
 FOOTER = re.compile(r"—\s*([0-9]+|[ivxlc]+)\s*—\s*$")
 TOC_LINE = re.compile(
-    r"^\s*(?:(?:品牌|示范岗)\s+)?(?P<title>\S.*?)\s*\.{4,}\s*(?P<page>[0-9]+|[ivxlc]+)\s*$"
+    r"^\s*(?:(?:品牌|示范岗)\s+)?(?P<title>\S.*?)\s{2,}(?P<page>[0-9]+|[ivxlc]+)\s*$"
 )
 
 pytestmark = pytest.mark.slow
@@ -255,8 +255,9 @@ def test_photos_and_logos_downscaled_with_captions(book: Book) -> None:
 
 
 def test_metrics_table_and_post_layout(book: Book) -> None:
-    assert re.search(r"带动完成投资\s+18,600 万元", book.text)
-    assert re.search(r"平均审批时间缩短\s+37\.5%", book.text)
+    # figures read across: labels over values, with the office's number format
+    assert re.search(r"联系重点项目\s+协调解决问题\s+平均审批时间缩短\s+带动完成投资", book.text)
+    assert re.search(r"42 个\s+126 件\s+37\.5%\s+18,600 万元", book.text)
     post = book.pages[book.physical(book.toc()["重点项目代办服务岗"])]
     assert "共产党员示范岗" in post and "第三批" in post
     assert re.search(r"在岗党员\s+周晓燕\s+陈立新\s+马骏", post)
@@ -272,6 +273,16 @@ def test_cover_and_preface_come_from_settings(book: Book) -> None:
     ):
         assert text in cover
     assert "草稿不收录" in book.text  # the preface's Markdown, rendered
+
+
+def test_html_names_its_fonts_and_language(library: Library, project: Path) -> None:
+    from dangjian.images import ImagePipeline
+
+    cases = casebook.select_cases(library, [], [], [])
+    html = casebook.render_html(library, cases, ImagePipeline(project / ".cache" / "images"))
+    assert '<html lang="zh-CN">' in html
+    families = set(re.findall(r"font-family:\s*([^;]+);", html))
+    assert families == {'"Noto Serif CJK SC"', '"Noto Sans CJK SC"'}  # no generic fallback
 
 
 def test_png_renders_kept_for_review(book: Book) -> None:
@@ -381,18 +392,22 @@ def test_character_missing_from_fonts_names_file_field_and_character(
     assert out.read_bytes() == b"old book"
 
 
-def test_notdef_glyph_in_the_render_is_an_error(tmp_path: Path) -> None:
+def test_notdef_glyph_in_the_render_is_an_error_and_keeps_the_old_book(tmp_path: Path) -> None:
     # Second line of defence: whatever reaches WeasyPrint without a glyph in any
-    # installed font (here a private-use character) stops the export.
+    # installed font (here a private-use character) stops the export, and the
+    # book already there stays as it was, with no temporary file left behind.
     html = (
         '<html lang="zh-CN"><body style="font-family: \'Noto Serif CJK SC\'">'
         "案例\U000f0001</body></html>"
     )
-    target = tmp_path / "x.pdf"
+    target = tmp_path / "casebook.pdf"
+    target.write_bytes(b"old book")
     with pytest.raises(UserError) as e:
         casebook.write_pdf(html, target, allowed=[tmp_path])
     assert e.value.exit_code == 1
     assert "U+F0001" in e.value.message
+    assert target.read_bytes() == b"old book"
+    assert [p.name for p in tmp_path.iterdir()] == ["casebook.pdf"]
 
 
 def test_remote_resources_are_refused(tmp_path: Path) -> None:
