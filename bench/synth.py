@@ -12,8 +12,18 @@ from pathlib import Path
 
 import yaml
 
-# A fixed pool of characters common in official writing; text is drawn from it
-# with a seeded generator, so the same N always gives the same bytes.
+# Words of official writing; sentences are drawn from them with a seeded
+# generator (4-9 words, commas inside, a full stop at the end), so jieba meets
+# text shaped like a real case and the same N always gives the same bytes.
+_WORDS = (
+    "党建 品牌 示范岗 服务 群众 机关 支部 建设 工作 推进 落实 创新 融合 发展 治理 基层 组织 学习 理论 "
+    "作风 清廉 为民 实践 项目 窗口 审批 办事 效率 标准 规范 质量 提升 监督 考核 制度 机制 责任 担当 队伍 "
+    "干部 党员 先锋 模范 带头 引领 协同 联动 数据 平台 共享 改革 优化 营商环境 民生 保障 社区 志愿 宣讲 "
+    "调研 解决 问题 整改 成效 经验 做法 亮点 特色 内涵 载体 阵地 活动 开展 教育 培训 主题 课堂 实效 "
+    "企业 政策 咨询 帮办 代办 上门 走访 回访 台账 清单 分类 梳理 压实 压茬 闭环 督办 反馈 满意度 "
+    "一次办 跨部门 全流程 网上 掌上 专班 结对 共建 联学 联创 夜校 微课 书记 领办 攻坚 难题 堵点 "
+    "群众 诉求 热线 接诉即办 评议 公开 承诺 践诺 亮牌 亮身份 岗位 业务 骨干 青年 传帮带 年度 季度"
+).split()
 _POOL = (
     "党建品牌示范岗位服务群众机关支部建设工作推进落实创新融合发展治理基层组织学习理论"
     "作风清廉为民实践项目窗口审批办事效率标准规范质量提升监督考核制度机制责任担当队伍"
@@ -25,11 +35,14 @@ ORG_TYPES = ["机关党委", "党总支", "党支部"]
 
 
 def _text(rng: random.Random, n: int) -> str:
+    """About n characters of sentences made of real words."""
     out, count = [], 0
     while count < n:
-        k = rng.randint(12, 30)
-        out.append("".join(rng.choice(_POOL) for _ in range(k)) + "。")
-        count += k + 1
+        words = [rng.choice(_WORDS) for _ in range(rng.randint(4, 9))]
+        cut = rng.randint(2, len(words) - 1)
+        sentence = "".join(words[:cut]) + "，" + "".join(words[cut:]) + "。"
+        out.append(sentence)
+        count += len(sentence)
     return "".join(out)
 
 

@@ -293,11 +293,9 @@ def _yaml_problem(e: yaml.YAMLError, src: SourceFile) -> None:
         mark = e.context_mark  # where the unclosed quote opens, not the end of the file
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     text = f"{getattr(e, 'context', '') or ''} {getattr(e, 'problem', '') or ''} {e}"
-    for needle, message in _YAML_PROBLEMS:
-        if needle in text:
-            break
-    else:
-        message = f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请检查这一行的缩进、冒号和引号。"
+    message = next((m for needle, m in _YAML_PROBLEMS if needle in text), None) or (
+        f"YAML 格式错误（{getattr(e, 'problem', None) or e}）：请检查这一行的缩进、冒号和引号。"
+    )
     src.problem("yaml-syntax", message, line, col)
 
 

@@ -6,9 +6,10 @@ works on these objects and never looks at YAML again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 OrgType = Literal["机关党委", "党总支", "党支部"]
 ORG_TYPES: tuple[str, ...] = ("机关党委", "党总支", "党支部")

@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import markupsafe
 import yaml
 
 from . import coverage as coverage_mod
@@ -179,7 +180,9 @@ def _config_overrides(project: Path, library: Library | None) -> dict:
     """The site name of cases/settings.yaml; no 投稿指南 tab while docs/guide/ is unwritten."""
     overrides: dict = {}
     if library is not None:
-        overrides["site_name"] = library.settings.site_name
+        # Material prints config.site_name unescaped (<title>, header); Markup is
+        # escaped text that its few `| e` filters leave alone.
+        overrides["site_name"] = markupsafe.escape(library.settings.site_name)
     if not (project / "docs" / GUIDE).is_file():
         raw = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_YamlLoader)
         nav = raw.get("nav") or []
@@ -236,7 +239,8 @@ def build_site(project: Path, library: Library, site_dir: Path) -> None:
             mkdocs_build(project, staging, library)
         index = staging / "search" / "search_index.json"
         if index.is_file():
-            search.compact_index(index)
+            segment = search.Segmenter(project / search.SEGMENT_CACHE, docs / search.USER_DICT)
+            search.complete_index(index, library, segment)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a web server must read it
         _swap(staging, site_dir)
     except BaseException:
@@ -316,6 +320,7 @@ def serve_site(project: Path, dev_addr: str) -> None:
             serve(
                 str(project / "mkdocs.yml"),
                 dev_addr=dev_addr,
+                hooks=[str(Path(__file__).with_name("serve_hooks.py"))],
                 **_config_overrides(project, library),
             )
     finally:

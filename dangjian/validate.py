@@ -14,9 +14,10 @@ import os
 import posixpath
 import re
 import time
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import fastjsonschema
 import jsonschema
@@ -31,7 +32,7 @@ PLACEHOLDER = re.compile(r"【请填写[^】]*】")
 SLUG_RULE = "只能用小写字母、数字和连字符「-」，以字母或数字开头，最长 63 个字符"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict:
     """One of the JSON Schema files: "case", "units", "themes" or "settings"."""
     return json.loads((SCHEMA_DIR / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -419,7 +420,7 @@ def check_image_path(unit_root: Path, value: str) -> str | None:
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^//|^(data|javascript|file):", value, re.I):
         return "不能引用网址或其他来源的图片：请把图片文件放进本单位的 images 文件夹，这里写 images/文件名。"
     if "\\" in value:
-        return f"路径要用「/」分隔，不能用「\\」：例如 images/photo1.jpg。"
+        return "路径要用「/」分隔，不能用「\\」：例如 images/photo1.jpg。"
     if value.startswith("/") or re.match(r"^[a-zA-Z]:", value):
         return "要写相对于本案例文件的路径，例如 images/photo1.jpg，不能写以「/」或盘符（如 C:）开头的绝对路径。"
     if re.search(r"%[0-9a-fA-F]{2}", value):

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from libraries import CHECK_CORPUS, overlay_library
 
 ROOT = Path(__file__).parent.parent

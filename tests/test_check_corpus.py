@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 
 import pytest
+from libraries import CHECK_CORPUS, GOLDEN, overlay_library
 
 from dangjian import diagnostics, pipeline
-from libraries import CHECK_CORPUS, GOLDEN, overlay_library
 
 CASES = sorted(p.name for p in CHECK_CORPUS.iterdir() if p.is_dir())
 FIXED_EPOCH = "1782864000"  # 2026-07-01: "this year" is 2026 in the golden files

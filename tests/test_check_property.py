@@ -6,10 +6,10 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from libraries import BASE, overlay_library
 
 from dangjian import pipeline
 from dangjian.diagnostics import Diagnostic
-from libraries import BASE, overlay_library
 
 VALID = (BASE / "cases" / "fgw" / "hongse-yinqing.yaml").read_text(encoding="utf-8")
 TRICKY = list(":：-\t\n \"'&*!|>{}[]#%@`,，\u3000\u200b\\?=~") + ["no", "2024-02-30", "12:30", "010", "---", "!!python/object", "<<: *a", "\r\n", "\ufeff", "\0"]
