@@ -65,10 +65,10 @@ class Book:
         """Title -> page number, as the table of contents prints them."""
         start = next(i for i, p in enumerate(self.pages) if re.search(r"^\s*目\s+录\s*$", p, re.M))
         entries = {}
-        for page in self.pages[start:]:
-            if not (self.printed_number(self.pages.index(page)) or "").isalpha():
-                break  # the contents are front matter: they end where arabic numbers start
-            for line in page.splitlines():
+        for index in range(start, len(self.pages)):
+            if not (self.printed_number(index) or "").isalpha():
+                break  # the contents are front matter: they end at the first unnumbered page
+            for line in self.pages[index].splitlines():
                 if m := TOC_LINE.match(line):
                     entries[m.group("title")] = m.group("page")
         return entries
@@ -295,6 +295,31 @@ def test_png_renders_kept_for_review(book: Book) -> None:
             "pdftoppm", "-r", "60", "-png", "-singlefile", "-f", page, "-l", page, book.path, target
         )
         assert (ARTIFACTS / f"{name}.png").stat().st_size > 5_000
+
+
+def test_contents_over_several_pages_still_point_at_each_case(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURE / "cases", tmp_path / "cases")
+    titles = []
+    for n in range(48):
+        unit = ("fgw", "czj", "wjw")[n % 3]
+        title = f"第{n + 1}号测试示范岗"
+        titles.append(title)
+        (tmp_path / "cases" / unit / f"shifan-{n:02d}.yaml").write_text(
+            f"kind: post\ntitle: {title}\nholders: [张明]\nduties: 负责窗口服务。\n"
+            "commitments: [当日答复]\nthemes: [为民服务]\nyear: 2024\n",
+            encoding="utf-8",
+        )
+    result = pipeline.open_library(tmp_path)
+    assert result.diagnostics == []
+    book = _export(result.library, tmp_path, "many.pdf", years=[2024])
+    toc = book.toc()
+    # the contents run over more than one page: the last entry is on the next one
+    last = next(i for i, p in enumerate(book.pages) if "第48号测试示范岗" in p)
+    first = next(i for i, p in enumerate(book.pages) if re.search(r"^\s*目\s+录\s*$", p, re.M))
+    assert last > first and book.printed_number(last) == "iv"
+    assert len(toc) == 48 + 3 + 2  # 48 posts + the 2024 post of czj, 3 units, preface
+    for title in titles:
+        assert title in book.pages[book.physical(toc[title])], title
 
 
 # ── filters ──────────────────────────────────────────────────────────────────
