@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,12 @@ def read_library(project: Path, cases_dir: str = "cases") -> LibraryFiles:
             continue
         path = Path(entry.path)
         stem, suffix = os.path.splitext(entry.name)
+        if entry.is_symlink() and entry.is_dir():
+            lib.problems.append(
+                Diagnostic(_rel(project, path), 0, 0, "symlink", "", "",
+                           "单位文件夹不能是符号链接（它可能指向仓库以外的任何位置）：请提交真实的文件夹。")
+            )
+            continue
         if entry.is_dir(follow_symlinks=False):
             lib.unit_dirs.append(entry.name)
             _read_unit_dir(lib, path)
@@ -167,12 +174,20 @@ def _read_unit_dir(lib: LibraryFiles, folder: Path) -> None:
 def parse_file(path: Path, rel: str, role: str, unit_dir: str = "") -> SourceFile:
     src = SourceFile(path, rel, role, unit_dir)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            src.problem("symlink", "这个文件是符号链接（它可能指向仓库以外的任何文件）：请提交真实文件。")
+            return src
+        if not stat.S_ISREG(st.st_mode):
+            src.problem("not-a-file", "这不是一个普通文件：请提交 UTF-8 编码的文本文件。")
+            return src
+        with open(path, "rb") as f:  # bounded: the size may change between stat and read
+            data = f.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            size = max(st.st_size, len(data))
             src.problem("too-large", f"文件太大（{size // 1024} KB），上限是 {MAX_FILE_BYTES // 1024} KB："
                         "一个案例写几千字即可，图片请单独放在 images 文件夹。")
             return src
-        data = path.read_bytes()
     except OSError as e:
         src.problem("unreadable", f"无法读取文件（{e.strerror}）。")
         return src

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -107,6 +108,9 @@ def write_generated(docs: Path, rendered: Rendered) -> list[str]:
             f"{listed}{more}\n请改名或移出 docs/ 后重试（自动生成的页面不要手工修改）。"
         )
 
+    # Claim the new paths before writing them: a run stopped half-way (Ctrl-C,
+    # SIGTERM, a full disk) must not leave pages the next run takes for hand-written ones.
+    _write_manifest(manifest_path, previous | set(content))
     changed = []
     for rel, data in sorted(content.items(), key=lambda kv: kv[0]):
         target = docs / rel
@@ -127,10 +131,14 @@ def write_generated(docs: Path, rendered: Rendered) -> list[str]:
             changed.append(rel)
         _prune_empty(stale.parent, docs)
 
-    manifest_path.write_text(
-        json.dumps(sorted(content), ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
-    )
+    _write_manifest(manifest_path, set(content))
     return changed
+
+
+def _write_manifest(path: Path, paths: set[str]) -> None:
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(json.dumps(sorted(paths), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _prune_empty(folder: Path, docs: Path) -> None:
@@ -218,12 +226,35 @@ def mkdocs_build(project: Path, site_dir: Path, library: Library | None = None) 
         raise UserError(f"站点构建失败：{e}") from e
 
 
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, `kill`) unwinds like Ctrl-C, so the staging folder goes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def build_site(project: Path, library: Library, site_dir: Path) -> None:
     """Generate the pages and build the static site into `site_dir`.
 
     The build goes to a new directory beside `site_dir` and replaces it only
-    when everything succeeded.
+    when everything succeeded; an interrupted build (Ctrl-C, SIGTERM) leaves
+    the previous site as it was.
     """
+    with _sigterm_unwinds():
+        _build_site(project, library, site_dir)
+
+
+def _build_site(project: Path, library: Library, site_dir: Path) -> None:
     project = project.resolve()
     site_dir = site_dir.resolve()
     docs = project / "docs"
@@ -255,12 +286,17 @@ def _swap(new: Path, target: Path) -> None:
         os.replace(new, target)
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    os.replace(target, old)
+    # no signal between the two renames: the site is never missing or half-swapped
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
-        os.replace(new, target)
-    except BaseException:
-        os.replace(old, target)
-        raise
+        os.replace(target, old)
+        try:
+            os.replace(new, target)
+        except BaseException:
+            os.replace(old, target)
+            raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     shutil.rmtree(old, ignore_errors=True)
 
 

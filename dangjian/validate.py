@@ -163,6 +163,8 @@ def _type_message(expected: Any, value: Any, raw: str | None, key: str) -> str:
     if wants == "object":
         return "这里应该是「字段名: 内容」形式的一组字段。"
     if wants == "integer":
+        if isinstance(value, bool):
+            return f"「{raw}」没有加引号，会被 YAML 当成布尔值（是/否）：这里只写年份，例如 {key}: 2024。"
         if isinstance(value, str) and value.strip().isdigit():
             return f"应该是整数，不要加引号：写成 {key}: {value.strip()}。"
         if isinstance(value, YamlDate):
@@ -419,15 +421,24 @@ def check_image_path(unit_root: Path, value: str) -> str | None:
     folder = f"cases/{unit_root.name}/"
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://|^//|^(data|javascript|file):", value, re.I):
         return "不能引用网址或其他来源的图片：请把图片文件放进本单位的 images 文件夹，这里写 images/文件名。"
+    if value.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:", value):
+        return "要写相对于本案例文件的路径，例如 images/photo1.jpg，不能写以「/」或盘符（如 C:）开头的绝对路径。"
     if "\\" in value:
         return "路径要用「/」分隔，不能用「\\」：例如 images/photo1.jpg。"
-    if value.startswith("/") or re.match(r"^[a-zA-Z]:", value):
-        return "要写相对于本案例文件的路径，例如 images/photo1.jpg，不能写以「/」或盘符（如 C:）开头的绝对路径。"
+    if len(value) > 200 or "\0" in value:
+        return "找不到图片文件：路径太长或含有不允许的字符，请使用简短的文件名，例如 images/photo1.jpg。"
     if re.search(r"%[0-9a-fA-F]{2}", value):
         return "路径中不能有「%」编码：请直接写文件名，例如 images/照片1.jpg。"
     norm = posixpath.normpath(value)
     if norm == ".." or norm.startswith("../") or norm == ".":
         return f"图片必须放在本单位文件夹（{folder}）里，不能用「../」跳到外面。"
+    try:
+        return _check_image_file(unit_root, folder, norm)
+    except OSError as e:  # a name the file system refuses (too long, bad bytes)
+        return f"找不到图片文件 {folder}{norm}：{e.strerror or '无法访问'}。"
+
+
+def _check_image_file(unit_root: Path, folder: str, norm: str) -> str | None:
     current = unit_root
     for part in norm.split("/"):
         current = current / part

@@ -118,7 +118,6 @@ def test_sigterm_mid_build_leaves_the_previous_site_untouched(big_project: Path)
     assert "中断测试改名" in (site / "data" / "cases.json").read_text("utf-8")
 
 
-@pytest.mark.xfail(strict=True, reason="build_site: SIGTERM does not unwind (fix sent to lead)")
 def test_sigterm_mid_build_leaves_no_staging_folder(big_project: Path):
     _edit_a_case(big_project)
     proc = subprocess.Popen(
@@ -140,7 +139,6 @@ def test_sigterm_mid_build_leaves_no_staging_folder(big_project: Path):
             shutil.rmtree(p, ignore_errors=True)
 
 
-@pytest.mark.xfail(strict=True, reason="write_generated: manifest is late (fix sent to lead)")
 def test_a_page_write_cut_short_does_not_block_the_next_build(tmp_path: Path):
     """Pages are written one by one; a run stopped between two of them (Ctrl-C, a full disk)
     must not leave generated pages the next run takes for hand-written ones."""
