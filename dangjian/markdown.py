@@ -35,6 +35,11 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 _HEADING = re.compile(r"<(/?)h([1-6])>")
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_END = re.compile(f"[{_CJK}]$")
+_CJK_START = re.compile(f"^[ \t]*[{_CJK}]")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)")
+_ATX = re.compile(r"^[ \t]{0,3}#")
 
 _md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
 
@@ -45,13 +50,32 @@ def _demote(match: re.Match[str]) -> str:
     return f"<{match.group(1)}h{min(6, int(match.group(2)) + 3)}>"
 
 
+def join_cjk_lines(text: str) -> str:
+    """Join a line break between two Chinese characters within a paragraph.
+
+    Secretaries wrap long sentences in their editor; HTML shows such a break
+    as a space, which in Chinese reads as a stray gap mid-sentence.
+    """
+    out: list[str] = []
+    fenced = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif (not fenced and out and _CJK_END.search(out[-1]) and _CJK_START.match(line)
+              and not _ATX.match(out[-1])):
+            out[-1] += line.lstrip(" \t")
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=8192)
 def render_markdown(text: str) -> str:
     """Render one (md) field to sanitized HTML (empty string for empty text)."""
     if not text or not text.strip():
         return ""
     _md.reset()
-    html = _HEADING.sub(_demote, _md.convert(text))
+    html = _HEADING.sub(_demote, _md.convert(join_cjk_lines(text)))
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

@@ -136,6 +136,7 @@ def write_generated(docs: Path, rendered: Rendered) -> list[str]:
 
 
 def _write_manifest(path: Path, paths: set[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.tmp")
     tmp.write_text(json.dumps(sorted(paths), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     os.replace(tmp, path)
@@ -194,8 +195,19 @@ def _config_overrides(project: Path, library: Library | None) -> dict:
     if not (project / "docs" / GUIDE).is_file():
         raw = yaml.load((project / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_YamlLoader)
         nav = raw.get("nav") or []
-        overrides["nav"] = [i for i in nav if not (isinstance(i, dict) and GUIDE in i.values())]
+        overrides["nav"] = [i for i in nav if not _mentions(i, GUIDE)]
     return overrides
+
+
+def _mentions(item: object, page: str) -> bool:
+    """Whether a nav entry is, or holds, `page`."""
+    if isinstance(item, str):
+        return item == page
+    if isinstance(item, dict):
+        return any(_mentions(v, page) for v in item.values())
+    if isinstance(item, list):
+        return any(_mentions(v, page) for v in item)
+    return False
 
 
 class _YamlLoader(yaml.SafeLoader):

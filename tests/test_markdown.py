@@ -56,3 +56,15 @@ def test_empty_text_gives_empty_html():
 
 def test_inline_drops_the_paragraph():
     assert render_inline("一句*话*") == "一句<em>话</em>"
+
+
+def test_a_line_break_inside_a_chinese_sentence_leaves_no_gap():
+    from dangjian.markdown import join_cjk_lines, render_markdown
+
+    assert render_markdown("党员先锋岗每周\n开展一次服务。") == "<p>党员先锋岗每周开展一次服务。</p>"
+    # block structure is kept: headings, list items, English text, code fences
+    assert join_cjk_lines("## 做法\n每周调度") == "## 做法\n每周调度"
+    assert join_cjk_lines("第一项：\n- 调度\n- 督办") == "第一项：\n- 调度\n- 督办"
+    assert join_cjk_lines("line one\nline two") == "line one\nline two"
+    assert join_cjk_lines("```\n代码\n行\n```") == "```\n代码\n行\n```"
+    assert "<li>调度会每周召开</li>" in render_markdown("- 调度会每周\n  召开\n- 督办")
