@@ -107,18 +107,24 @@ def search_index_bytes(site: Path) -> int:
 
 
 def build_pair(work: Path, n: int, runs: int) -> dict:
+    """Our build cold (empty segmentation memo), then `runs` alternating warm/plain pairs."""
     ours_project, plain_project = library(work, n), plain_site(work, n)
+    build = (PY, str(ROOT / "build_cases.py"), "build")
+    shutil.rmtree(ours_project / ".cache" / "search", ignore_errors=True)
+    cold = measure(ours_project, *build)
     ours, plain = [], []
     for _ in range(runs):  # alternate, so drift of the machine hits both alike
-        ours.append(measure(ours_project, PY, str(ROOT / "build_cases.py"), "build"))
+        ours.append(measure(ours_project, *build))
         plain.append(measure(plain_project, PY, "-m", "mkdocs", "build", "-q"))
     med = lambda xs: statistics.median(x["seconds"] for x in xs)  # noqa: E731
     return {
         "n": n,
+        "cold_s": cold["seconds"],
         "ours_s": med(ours),
         "plain_s": med(plain),
         "ratio": med(ours) / med(plain),
-        "ours_peak_mb": max(x["peak_mb"] for x in ours),
+        "cold_ratio": cold["seconds"] / med(plain),
+        "ours_peak_mb": max(x["peak_mb"] for x in ours + [cold]),
         "largest_page": largest_case_page(ours_project / "site"),
         "index_bytes": search_index_bytes(ours_project / "site"),
         "plain_index_bytes": search_index_bytes(plain_project / "site"),
@@ -143,11 +149,21 @@ def main() -> None:
     rows.append((f"check, {large:,} files", f"{check_s:.2f} s", "≤ 5 s", check_s <= 5))
 
     a = build_pair(work, small, 3)
-    b = build_pair(work, large, 1)
-    rows.append((f"build, {small:,} cases (plain mkdocs-material)", f"{a['ours_s']:.1f} s ({a['plain_s']:.1f} s), ratio {a['ratio']:.2f}", "≤ 1.25x", a["ratio"] <= 1.25))
+    b = build_pair(work, large, 2)
+    for r, budget in ((a, "≤ 1.25x"), (b, "")):
+        rows.append((
+            f"build, {r['n']:,} cases: ours (plain mkdocs-material), median of {r['runs']}",
+            f"{r['ours_s']:.1f} s ({r['plain_s']:.1f} s), ratio {r['ratio']:.2f}",
+            budget, r["ratio"] <= 1.25 if budget else None,
+        ))
+        rows.append((
+            f"build, {r['n']:,} cases: ours cold (empty segmentation memo)",
+            f"{r['cold_s']:.1f} s, ratio {r['cold_ratio']:.2f}", "", None,
+        ))
     growth = b["ours_s"] / a["ours_s"]
-    rows.append((f"build, {large:,} cases (plain mkdocs-material)", f"{b['ours_s']:.1f} s ({b['plain_s']:.1f} s), ratio {b['ratio']:.2f}", "", None))
-    rows.append((f"growth {small:,} -> {large:,}", f"{growth:.2f}x", "≤ 11x", growth <= 11))
+    rows.append((f"growth {small:,} -> {large:,} (warm / warm)", f"{growth:.2f}x", "≤ 11x", growth <= 11))
+    rows.append((f"growth {small:,} -> {large:,} (cold / cold)", f"{b['cold_s'] / a['cold_s']:.2f}x", "", None))
+    rows.append((f"growth of plain mkdocs-material {small:,} -> {large:,}", f"{b['plain_s'] / a['plain_s']:.2f}x", "", None))
     rows.append((f"largest case page at {small:,} / {large:,}", f"{a['largest_page']:,} B / {b['largest_page']:,} B", "does not grow", b["largest_page"] <= a["largest_page"] * 1.05))
     per_case = b["index_bytes"] / large
     rows.append(("search index per case", f"{per_case / 1024:.2f} KB (plain: {b['plain_index_bytes'] / large / 1024:.2f} KB)", "≤ 4 KB", per_case <= 4096))

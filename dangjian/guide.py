@@ -11,23 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
 
 from . import scaffold, validate
 from .model import KIND_LABELS
+from .validate import resolve_ref
 
 GUIDE_DIR = Path("docs") / "guide"
 COMMAND = ".venv/bin/python -m dangjian.guide"
 HEADER = f"<!-- 本页由 {COMMAND} 根据 dangjian/schema/ 生成，请勿手工修改。 -->\n\n"
-
-
-def _resolve(root: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        node: Any = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            node = node[part]
-        schema = node
-    return schema
 
 
 def _cell(text: str) -> str:
@@ -97,14 +88,14 @@ def _rows(root: dict, schema: dict, prefix: str = "") -> list[str]:
     rows = []
     required = schema.get("required", [])
     for name, sub in schema.get("properties", {}).items():
-        sub = _resolve(root, sub)
+        sub = resolve_ref(root, sub)
         key = f"{prefix}{name}"
         need = "必填" if name in required else "选填"
         rows.append(
             f"| `{key}` | {_cell(sub.get('title', ''))} | {need} | {_cell(constraints(sub, name))} "
             f"| {_cell(sub.get('description', ''))} |"
         )
-        items = _resolve(root, sub.get("items", {})) if sub.get("type") == "array" else {}
+        items = resolve_ref(root, sub.get("items", {})) if sub.get("type") == "array" else {}
         if items.get("type") == "object":
             rows += _rows(root, items, f"{key}[].")
     return rows

@@ -69,7 +69,7 @@ def join_cjk_lines(text: str) -> str:
     return "\n".join(out)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 16)  # pages, search text and casebook render the same fields
 def render_markdown(text: str) -> str:
     """Render one (md) field to sanitized HTML (empty string for empty text)."""
     if not text or not text.strip():

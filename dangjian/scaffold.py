@@ -20,6 +20,7 @@ import jinja2
 from . import load, validate
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
+from .validate import resolve_ref
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
 COMMAND = ".venv/bin/python -m dangjian.scaffold codeowners"
@@ -50,17 +51,8 @@ def _kind_schema(kind: str) -> tuple[dict, dict]:
     return root, root["definitions"][kind]
 
 
-def _resolve(root: dict, schema: dict) -> dict:
-    while "$ref" in schema:
-        node: Any = root
-        for part in schema["$ref"].lstrip("#/").split("/"):
-            node = node[part]
-        schema = node
-    return schema
-
-
 def _field(root: dict, kind_schema: dict, name: str) -> dict:
-    return _resolve(root, kind_schema["properties"][name])
+    return resolve_ref(root, kind_schema["properties"][name])
 
 
 def _note(root: dict, kind_schema: dict, name: str, item: str | None = None) -> str:

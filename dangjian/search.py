@@ -100,8 +100,41 @@ class Segmenter:
         self.misses = 0
         self._tokenizer = None
 
+    def start(self, texts: list[str]) -> object | None:
+        """Segment the texts not in the memo in a forked worker; pass the result to finish().
+
+        A build spends its time in MkDocs on one core; the second core can do
+        the segmentation meanwhile. Returns None when there is little to do.
+        """
+        misses = sorted({t for t in texts if _key(t) not in self.memo})
+        if len(misses) < 50:
+            return None
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        return pool, misses, pool.submit(_segment_all, str(self.user_dict), misses)
+
+    def finish(self, pending: object | None) -> None:
+        """Take the worker's results into the memo (they count as misses of this build)."""
+        if pending is None:
+            return
+        pool, misses, future = pending
+        try:
+            for text, words in zip(misses, future.result(), strict=True):
+                self.memo[_key(text)] = words
+                self.misses += 1
+        finally:
+            pool.shutdown(cancel_futures=True)
+
+    @staticmethod
+    def cancel(pending: object | None) -> None:
+        """Stop a worker whose results are no longer wanted (the build failed)."""
+        if pending is not None:
+            pending[0].shutdown(wait=False, cancel_futures=True)
+
     def __call__(self, text: str) -> str:
-        key = hashlib.sha1(text.encode("utf-8")).hexdigest()
+        key = _key(text)
         found = self.memo.get(key)
         if found is None:
             found = _HAN.sub(self._words, text).strip(SEGMENT_MARK)
@@ -135,6 +168,17 @@ class Segmenter:
         os.replace(tmp, self.path)
 
 
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _segment_all(user_dict: str, texts: list[str]) -> list[str]:
+    """In the worker: a segmenter of the same dictionary, without any memo."""
+    segmenter = Segmenter.__new__(Segmenter)
+    segmenter.user_dict, segmenter._tokenizer = Path(user_dict), None
+    return [_HAN.sub(segmenter._words, t).strip(SEGMENT_MARK) for t in texts]
+
+
 def plain_text(markdown_text: str) -> str:
     """The words of an (md) field as plain text (what the page shows, without markup)."""
     rendered = _BLOCK_END.sub(" ", render_markdown(markdown_text))
@@ -157,6 +201,12 @@ def case_text(case: Case) -> str:
         parts += [plain_text(case.results), case.batch]
     parts += [case.unit.name, case.org_name]  # last: the result preview opens with the summary
     return html.escape(_SPACE.sub(" ", " ".join(p for p in parts if p)).strip(), quote=False)
+
+
+def index_texts(library: Library) -> list[str]:
+    """Every text case_entries() will segment (to segment them ahead, in parallel)."""
+    return [t for case in library.published
+            for t in (html.escape(case.title, quote=False), case_text(case))]
 
 
 def case_entries(library: Library, segment: Segmenter) -> list[dict]:

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -153,13 +154,18 @@ def _prune_empty(folder: Path, docs: Path) -> None:
 
 
 def source_date_epoch(project: Path) -> str:
-    """SOURCE_DATE_EPOCH if set, else the newest modification time of the inputs.
+    """SOURCE_DATE_EPOCH if set; else the last commit's time when the inputs are
+    committed as they are; else the newest modification time of the inputs.
 
-    MkDocs dates the sitemap and its gzip header with it; tying it to the
-    inputs keeps a rebuild of unchanged content byte-identical.
+    MkDocs dates the sitemap and its gzip header with it. Two clones of one
+    commit have different file times but the same commit time, so they build
+    the same bytes.
     """
     if os.environ.get("SOURCE_DATE_EPOCH"):
         return os.environ["SOURCE_DATE_EPOCH"]
+    committed = _commit_time(project)
+    if committed:
+        return committed
     newest = 0.0
     for root in (project / "cases", project / "mkdocs.yml"):
         paths = root.rglob("*") if root.is_dir() else [root]
@@ -167,6 +173,25 @@ def source_date_epoch(project: Path) -> str:
             with contextlib.suppress(OSError):
                 newest = max(newest, p.stat().st_mtime)
     return str(int(newest))
+
+
+def _commit_time(project: Path) -> str | None:
+    """The time of HEAD if cases/ and mkdocs.yml have no uncommitted change, else None."""
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(project), *args], capture_output=True,
+                                  text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    top = git("rev-parse", "--show-toplevel")
+    if not top or Path(top).resolve() != project.resolve():
+        return None  # not a checkout of its own (or no git): file times tell more
+    if git("status", "--porcelain", "--", "cases", "mkdocs.yml") != "":
+        return None  # edited inputs: file times tell more
+    stamp = git("log", "-1", "--format=%ct")
+    return stamp if stamp and stamp.isdigit() else None
 
 
 @contextlib.contextmanager
@@ -277,18 +302,23 @@ def _build_site(project: Path, library: Library, site_dir: Path) -> None:
 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    segment = search.Segmenter(project / search.SEGMENT_CACHE, docs / search.USER_DICT)
+    pending = segment.start(search.index_texts(library))  # on the other core, meanwhile
     try:
         with _environment(project, source_date_epoch(project)):
             mkdocs_build(project, staging, library)
+        segment.finish(pending)
+        pending = None
         index = staging / "search" / "search_index.json"
         if index.is_file():
-            segment = search.Segmenter(project / search.SEGMENT_CACHE, docs / search.USER_DICT)
             search.complete_index(index, library, segment)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a web server must read it
         _swap(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        segment.cancel(pending)  # None once finished
     log.info("站点已生成：%s（%.1f 秒）", site_dir, time.perf_counter() - started)
 
 

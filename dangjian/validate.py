@@ -87,7 +87,8 @@ def _schemas(year: int) -> _Schemas:
 # -- labels -----------------------------------------------------------------
 
 
-def _resolve(root: dict, schema: dict) -> dict:
+def resolve_ref(root: dict, schema: dict) -> dict:
+    """Follow `$ref`s (local JSON pointers) from `schema` inside the schema document `root`."""
     while "$ref" in schema:
         ref = schema["$ref"]
         node: Any = root
@@ -101,15 +102,15 @@ def _walk(root: dict, schema: dict, path: tuple) -> tuple[dict, list[str]]:
     """Follow a data path through the schema: the sub-schema and the label parts."""
     parts = []
     for step in path:
-        schema = _resolve(root, schema)
+        schema = resolve_ref(root, schema)
         if isinstance(step, int):
             parts.append(f"第{step + 1}项")
             schema = schema.get("items", {})
         else:
             schema = schema.get("properties", {}).get(step, {})
-            title = _resolve(root, schema).get("title") or schema.get("title")
+            title = resolve_ref(root, schema).get("title") or schema.get("title")
             parts.append(f"{title}({step})" if title else step)
-    return _resolve(root, schema), parts
+    return resolve_ref(root, schema), parts
 
 
 def field_label(root: dict, schema: dict, path: tuple) -> str:
@@ -124,7 +125,7 @@ def field_path(path: tuple) -> str:
 
 
 def _prop_label(root: dict, schema: dict, key: str) -> str:
-    sub = _resolve(root, _resolve(root, schema).get("properties", {}).get(key, {}))
+    sub = resolve_ref(root, resolve_ref(root, schema).get("properties", {}).get(key, {}))
     return f"{sub['title']}({key})" if sub.get("title") else key
 
 
@@ -231,7 +232,7 @@ def schema_diagnostics(
         elif kw in ("minimum", "maximum"):
             note = f"「{raw}」会被 YAML 读成 {value}，" if raw is not None and raw != str(value) else f" {value} "
             if key == "year":
-                hi = _resolve(root, schema).get("properties", {}).get("year", {}).get("maximum", "今年")
+                hi = resolve_ref(root, schema).get("properties", {}).get("year", {}).get("maximum", "今年")
                 yield diag("year-range", f"年份{note}不在 1990 到 {hi} 之间：请写四位数的年份，例如 2023。")
             else:
                 bound = "不能小于" if kw == "minimum" else "不能大于"
@@ -245,10 +246,10 @@ def schema_diagnostics(
 def _unknown_field(src: SourceFile, root: dict, sub: dict, path: tuple, extra: str,
                    known: list[str], label: str) -> Diagnostic:
     line, col = src.at(path + (extra,), key=True)
-    by_title = {_resolve(root, s).get("title"): k for k, s in sub.get("properties", {}).items()}
+    by_title = {resolve_ref(root, s).get("title"): k for k, s in sub.get("properties", {}).items()}
     guess = by_title.get(extra) or next(iter(difflib.get_close_matches(extra.lower(), known, 1, 0.6)), None)
     if guess:
-        hint = f"是不是想写「{guess}」（{_resolve(root, sub['properties'][guess]).get('title', '')}）？"
+        hint = f"是不是想写「{guess}」（{resolve_ref(root, sub['properties'][guess]).get('title', '')}）？"
     else:
         hint = "这里可以写的字段有：" + "、".join(known) + "。"
     return Diagnostic(src.rel, line, col, "unknown-field", field_path(path + (extra,)),
