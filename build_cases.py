@@ -8,8 +8,10 @@ A thin layer: parse arguments, call the library, set the exit code
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -87,7 +89,10 @@ def _build(project: Path, args: argparse.Namespace) -> int:
     if library is None:
         return EXIT_CONTENT
     site_dir = Path(args.site_dir)
+    started = time.perf_counter()
     site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
+    print(f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
+          "可用 serve 命令预览，或把该文件夹发布到内网服务器。")
     return EXIT_OK
 
 
@@ -96,6 +101,7 @@ def _serve(project: Path, args: argparse.Namespace) -> int:
 
     if _open(project) is None:
         return EXIT_CONTENT
+    print(f"正在生成预览……完成后请在浏览器打开 http://{args.dev_addr}/ （修改案例文件后页面会自动更新；按 Ctrl+C 结束）", flush=True)
     site.serve_site(project, args.dev_addr)
     return EXIT_OK
 
@@ -136,6 +142,10 @@ COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "cas
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    # Show MkDocs' warnings and its "Serving on" line.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    logging.getLogger("mkdocs.commands.serve").setLevel(logging.INFO)
+    logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)
     project = Path.cwd()
     from dangjian.errors import UserError
 

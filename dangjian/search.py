@@ -75,6 +75,15 @@ _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
 
 
+def quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG to stderr on first use: not news for a user."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+
+
 class Segmenter:
     """Material's segmentation of Han runs (jieba words joined by U+200B), memoised by content.
 
@@ -149,6 +158,7 @@ class Segmenter:
             # so its words would depend on the process's history.
             import jieba
 
+            quiet_jieba()
             self._tokenizer = jieba.Tokenizer()
             if self.user_dict.is_file():
                 self._tokenizer.load_userdict(str(self.user_dict))

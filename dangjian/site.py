@@ -248,6 +248,7 @@ def mkdocs_build(project: Path, site_dir: Path, library: Library | None = None) 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    search.quiet_jieba()
     try:
         config = load_config(
             str(project / "mkdocs.yml"),
@@ -389,6 +390,7 @@ def serve_site(project: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 
     project = project.resolve()
+    search.quiet_jieba()
     library = regenerate(project)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True)
