@@ -57,10 +57,12 @@ def web_images(project: Path, library: Library) -> dict[str, WebImage]:
         wanted += [(p, "photo") for p in case.photos]
     if not wanted:
         return {}
-    from .images import ImagePipeline  # Pillow work only when there are images
+    from .images import ImagePipeline, prepare_many  # Pillow work only when there are images
 
-    pipeline = ImagePipeline(project / IMAGE_CACHE)
-    return {image.rel: pipeline.web(image.path, role) for image, role in wanted}
+    # Cache misses are encoded on all cores; every broken image is reported at once.
+    prepared = prepare_many(ImagePipeline(project / IMAGE_CACHE),
+                            [(image.path, role) for image, role in wanted], with_print=False)
+    return {image.rel: p.web for (image, _), p in zip(wanted, prepared, strict=True)}
 
 
 def generate(project: Path, library: Library) -> Rendered:
