@@ -238,10 +238,18 @@ KNOWN_KEYS = {
     "coverage_target", "latest_count", "casebook", "subtitle", "issuer", "preface",
 }
 _KEY = r"^(?P<indent>[ ]*(?:-[ ]+)?)(?P<key>[A-Za-z_]+)[ ]*"
-_FULLWIDTH_COLON = re.compile(_KEY + "：", re.M)
-_NO_SPACE = re.compile(_KEY + r":(?=[^\s:/])", re.M)
-_TAB_INDENT = re.compile(r"^[ ]*\t", re.M)
-_IDEOGRAPHIC_INDENT = re.compile(r"^[ \t]*\u3000", re.M)
+# (a character that must occur, the pattern, rule id, message). Patterns with a
+# `key` group count only where the key is a known field name.
+_TRAPS = [
+    ("：", re.compile(_KEY + "：", re.M), "fullwidth-colon",
+     "字段「{key}」后面用了全角冒号「：」：请改成半角冒号「:」，并在冒号后加一个空格。"),
+    (":", re.compile(_KEY + r":(?=[^\s:/])", re.M), "colon-space",
+     "字段「{key}」的冒号后面缺少空格：请写成「{key}: 内容」。"),
+    ("\t", re.compile(r"^[ ]*\t", re.M), "yaml-tab",
+     "这一行用 Tab 键缩进了：YAML 只能用空格缩进，请把 Tab 换成空格（每层两个空格）。"),
+    ("\u3000", re.compile(r"^[ \t]*\u3000", re.M), "fullwidth-space",
+     "这一行用全角空格缩进了：请切换到半角（英文）输入，用普通空格缩进。"),
+]
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -252,32 +260,15 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
 def scan_traps(text: str, src: SourceFile) -> bool:
     """Line-level mistakes YAML reports badly or not at all. True if any was found."""
     found = False
-    if "：" in text:
-        for m in _FULLWIDTH_COLON.finditer(text):
-            if m["key"] in KNOWN_KEYS:
-                line, col = _line_col(text, m.end() - 1)
-                src.problem("fullwidth-colon",
-                            f"字段「{m['key']}」后面用了全角冒号「：」：请改成半角冒号「:」，并在冒号后加一个空格。",
-                            line, col, m["key"])
-                found = True
-    if ":" in text:
-        for m in _NO_SPACE.finditer(text):
-            if m["key"] in KNOWN_KEYS:
-                line, col = _line_col(text, m.end() - 1)
-                src.problem("colon-space", f"字段「{m['key']}」的冒号后面缺少空格：请写成「{m['key']}: 内容」。",
-                            line, col, m["key"])
-                found = True
-    if "\t" in text:
-        for m in _TAB_INDENT.finditer(text):
+    for needle, pattern, code, message in _TRAPS:
+        if needle not in text:
+            continue
+        for m in pattern.finditer(text):
+            key = m.groupdict().get("key") or ""
+            if "key" in pattern.groupindex and key not in KNOWN_KEYS:
+                continue
             line, col = _line_col(text, m.end() - 1)
-            src.problem("yaml-tab", "这一行用 Tab 键缩进了：YAML 只能用空格缩进，请把 Tab 换成空格（每层两个空格）。",
-                        line, col)
-            found = True
-    if "\u3000" in text:
-        for m in _IDEOGRAPHIC_INDENT.finditer(text):
-            line, col = _line_col(text, m.end() - 1)
-            src.problem("fullwidth-space", "这一行用全角空格缩进了：请切换到半角（英文）输入，用普通空格缩进。",
-                        line, col)
+            src.problem(code, message.format(key=key), line, col, key)
             found = True
     return found
 
