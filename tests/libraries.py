@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import zlib
 from pathlib import Path
 
 TESTS = Path(__file__).parent
@@ -27,3 +29,14 @@ def overlay_library(target: Path, overlay: Path | None = None) -> Path:
             else:
                 shutil.copyfile(src, dest)
     return target
+
+
+def inflate_pdf(data: bytes) -> bytes:
+    """The PDF followed by every stream it holds, decompressed (to search its whole text)."""
+    out = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(out)

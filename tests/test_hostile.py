@@ -22,14 +22,13 @@ import shutil
 import subprocess
 import sys
 import time
-import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import REPO, Built, build, make_project, open_valid
-from libraries import CHECK_CORPUS, overlay_library
+from libraries import CHECK_CORPUS, inflate_pdf, overlay_library
 
 from dangjian import diagnostics, pipeline
 
@@ -387,15 +386,6 @@ class HostileBuild:
     book_raw: bytes  # the PDF with every stream inflated
 
 
-def _inflate_pdf(data: bytes) -> bytes:
-    out = [data]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(out)
-
 
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
@@ -415,7 +405,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return HostileBuild(built, pages, raw, "".join(text.split()), _inflate_pdf(pdf.read_bytes()))
+    return HostileBuild(built, pages, raw, "".join(text.split()), inflate_pdf(pdf.read_bytes()))
 
 
 def _page(hostile: HostileBuild, url: str) -> Scan:

@@ -21,11 +21,11 @@ import signal
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
 from conftest import REPO, SMALL, make_project
+from libraries import inflate_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -258,15 +258,6 @@ def test_build_and_casebook_need_no_network(tmp_path: Path):
 # No path of the build machine in what is published
 
 
-def _inflated(pdf: bytes) -> bytes:
-    parts = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            parts.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            pass
-    return b"\n".join(parts)
-
 
 def test_no_build_machine_path_in_site_or_casebook(two_builds):
     for code, project in two_builds:
@@ -283,7 +274,7 @@ def test_no_build_machine_path_in_site_or_casebook(two_builds):
                     gzip.decompress(data) if p.suffix == ".gz" else data
                 )
         pdf = (project / "book.pdf").read_bytes()
-        blobs["book.pdf"] = _inflated(pdf)
+        blobs["book.pdf"] = inflate_pdf(pdf)
         blobs["book.pdf (text)"] = subprocess.run(
             ["pdftotext", "-enc", "UTF-8", str(project / "book.pdf"), "-"],
             capture_output=True, check=True,
