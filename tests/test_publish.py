@@ -139,25 +139,20 @@ def test_sigterm_mid_build_leaves_no_staging_folder(big_project: Path):
             shutil.rmtree(p, ignore_errors=True)
 
 
-def test_a_page_write_cut_short_does_not_block_the_next_build(tmp_path: Path):
-    """Pages are written one by one; a run stopped between two of them (Ctrl-C, a full disk)
-    must not leave generated pages the next run takes for hand-written ones."""
+def test_pages_an_older_version_wrote_into_docs_neither_block_nor_go_stale(tmp_path: Path):
+    """Earlier versions wrote the pages into docs/ with a manifest; after an upgrade those
+    stale copies are left on disk untouched but never built in place of the current pages."""
     project = make_project(tmp_path / "project", SMALL / "cases")
-    assert cli(project, "build").returncode == 0
-    new = project / "cases" / "sfj" / "aaa-xin.yaml"
-    shutil.copy(project / "cases" / "sfj" / "falv-yuanzhu.yaml", new)
-    # a directory where a page file goes makes the writer stop after posts/aaa-xin.md
-    blocker = project / "docs" / "units" / "sfj.md"
-    blocker.unlink()
-    blocker.mkdir()
-    failed = cli(project, "build")
-    assert failed.returncode != 0
-    # written before the stop
-    assert (project / "docs" / "posts" / "aaa-xin.md").is_file()
-    blocker.rmdir()
+    docs = project / "docs"
+    (docs / "brands").mkdir()
+    (docs / "brands" / "hongse-yinqing.md").write_text("---\ntitle: 旧页面\n---\n# 旧页面\n", "utf-8")
+    (docs / ".generated.json").write_text('["brands/hongse-yinqing.md"]\n', "utf-8")
     done = cli(project, "build")
     assert done.returncode == 0, done.stderr
-    assert (project / "site" / "posts" / "aaa-xin" / "index.html").is_file()
+    page = (project / "site" / "brands" / "hongse-yinqing" / "index.html").read_text("utf-8")
+    assert "<h1" in page and "红色引擎" in page and "旧页面" not in page
+    assert (docs / "brands" / "hongse-yinqing.md").read_text("utf-8").endswith("# 旧页面\n")
+    assert sorted(p.name for p in docs.iterdir()) == [".generated.json", "brands", "guide"]
 
 
 # ---------------------------------------------------------------------------
