@@ -119,8 +119,11 @@ class DangjianPlugin(BasePlugin):
             )
         for rel, text in self.source.pages.items():
             files.append(File.generated(config, rel, content=text))
-        for rel, path in self.source.assets.items():
-            files.append(File.generated(config, rel, abs_src_path=str(path)))
+        for rel, data in self.source.assets.items():
+            if isinstance(data, bytes):
+                files.append(File.generated(config, rel, content=data))
+            else:
+                files.append(File.generated(config, rel, abs_src_path=str(data)))
         # Segment the case entries on the other core while MkDocs renders.
         self._pending = self.segmenter.start(search.index_texts(self.source.search))
         return files

@@ -32,7 +32,7 @@ class SiteSource:
 
     pages:  text files, UTF-8: Markdown pages (front matter first) and data
             files such as data/cases.json.
-    assets: binary files, as the file whose bytes are published.
+    assets: binary files: the bytes themselves, or the file whose bytes are published.
     search: one entry per case page, in Material's index format but not yet
             segmented: {"location": url, "title": escaped text, "text": escaped text}.
             The case pages carry `search: exclude`; an engine adds these instead.
@@ -40,7 +40,7 @@ class SiteSource:
     """
 
     pages: Mapping[str, str]
-    assets: Mapping[str, Path]
+    assets: Mapping[str, Path | bytes]
     search: list[dict[str, str]]
     user_dictionary: str
 
@@ -102,10 +102,10 @@ def write_source(source: SiteSource, folder: Path) -> None:
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
-    for rel, src in source.assets.items():
+    for rel, data in source.assets.items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(src.read_bytes())
+        target.write_bytes(data if isinstance(data, bytes) else data.read_bytes())
     meta = folder / EXPORT_META
     meta.mkdir(parents=True, exist_ok=True)
     (meta / "search-entries.json").write_text(

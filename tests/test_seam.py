@@ -112,6 +112,7 @@ def test_export_pages_writes_the_site_source_and_never_overwrites_others(tmp_pat
     for rel, text in source.pages.items():
         assert (out / rel).read_text("utf-8") == text
     for rel, path in source.assets.items():
+        assert isinstance(path, Path)  # the image renditions are files of the image cache
         assert (out / rel).read_bytes() == path.read_bytes()
     entries = json.loads((out / EXPORT_META / "search-entries.json").read_text("utf-8"))
     assert entries == source.search
@@ -126,3 +127,26 @@ def test_export_pages_writes_the_site_source_and_never_overwrites_others(tmp_pat
     assert os.listdir(tmp_path / "mine") == ["notes.md"]
     # docs/ itself is refused
     assert run([*cli, "docs"], project).returncode == 2
+
+
+@pytest.mark.slow
+def test_every_page_and_asset_of_the_source_reaches_the_site(tmp_path: Path):
+    """What a branch adds to SiteSource (a page, an in-memory binary file) is built and published."""
+    from dataclasses import replace
+
+    from dangjian.site import mkdocs_build
+
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    library = open_valid(project)
+    source = site_source(project, library)
+    extra_page = "---\ntitle: 附加页面\n---\n\n# 附加页面\n\n接缝测试。\n"
+    blob = bytes(range(256)) * 4
+    source = replace(
+        source,
+        pages={**source.pages, "extra/index.md": extra_page},
+        assets={**source.assets, "data/ledger.bin": blob},
+    )
+    mkdocs_build(project, tmp_path / "site", library, source)
+    assert "接缝测试。" in (tmp_path / "site" / "extra" / "index.html").read_text("utf-8")
+    assert (tmp_path / "site" / "data" / "ledger.bin").read_bytes() == blob
+    assert not (project / "docs" / "extra").exists()
