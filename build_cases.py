@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="校验后生成站点")
     b.add_argument("--site-dir", default="site", help="站点输出目录（默认 site/）")
+    b.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="站点引擎（默认 mkdocs；zensical 需另行安装，见 README）")
 
     s = sub.add_parser("serve", help="本地预览，修改案例文件后页面自动更新")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
@@ -94,7 +96,8 @@ def _build(project: Path, args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     site_dir = Path(args.site_dir)
     started = time.perf_counter()
-    site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
+    site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir,
+                    args.engine)
     print(f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
           "可用 serve 命令预览，或把该文件夹发布到内网服务器。")
     return EXIT_OK

@@ -9,6 +9,9 @@ plain `mkdocs build` and `mkdocs serve` run it as `build_cases.py` does:
   no working-directory change), date the build;
 - on_files: add every page, data file and image of `site_source()` as a
   generated file (nothing is written into docs/);
+- on_page_content: resolve the links of the generated pages' raw HTML
+  (source-relative paths such as ../brands/x.md, see pages.source_link) to
+  URLs as MkDocs does for Markdown links; Zensical does this by itself;
 - on_post_build: add the case entries to the search index and compact it;
 - on_serve: watch cases/ (and templates/) so a changed case re-runs the plugin.
 """
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,6 +137,12 @@ class DangjianPlugin(BasePlugin):
         page.update_date = self.build_date  # the sitemap and its gzip header carry it
         return page
 
+    def on_page_content(self, html, *, page, config, files):
+        assert self.source is not None
+        if page.file.src_uri not in self.source.pages:
+            return html
+        return _resolve_links(html, page.file, files)
+
     @event_priority(-50)  # after the search plugin wrote search_index.json
     def on_post_build(self, *, config) -> None:
         assert self.source is not None and self.segmenter is not None
@@ -158,6 +169,41 @@ class DangjianPlugin(BasePlugin):
             if (self.project / folder).is_dir():
                 server.watch(str(self.project / folder))
         return server
+
+
+_LINK = re.compile(r'(?P<attr>\b(?:href|src|srcset))="(?P<value>[^"]*)"')
+_URL_PART = re.compile(r"[^\s,]+(?=\s|,|$)")
+
+
+def _resolve_links(html: str, page_file: File, files) -> str:
+    """Raw-HTML href/src/srcset values that name source files, as relative URLs of the site."""
+
+    def one(value: str) -> str:
+        if not value or value.startswith(("#", "/")) or re.match(r"[a-zA-Z][\w+.-]*:", value):
+            return value
+        path, sep, anchor = value.partition("#")
+        rel = posixpath.normpath(posixpath.join(posixpath.dirname(page_file.src_uri), path))
+        target = files.get_file_from_path(rel)
+        if target is None:
+            log.warning("页面 %s 的链接指向不存在的文件：%s", page_file.src_uri, value)
+            return value
+        return target.url_relative_to(page_file) + sep + anchor
+
+    def attr(match: re.Match[str]) -> str:
+        value = match["value"]
+        if match["attr"] == "srcset":  # "a.jpg 480w, b.jpg 960w": only the URLs change
+            value = _URL_PART.sub(
+                lambda m: one(m.group(0)) if not _is_size(m.group(0)) else m.group(0), value
+            )
+        else:
+            value = one(value)
+        return f'{match["attr"]}="{value}"'
+
+    return _LINK.sub(attr, html)
+
+
+def _is_size(token: str) -> bool:
+    return re.fullmatch(r"\d+(?:\.\d+)?[wx]", token) is not None
 
 
 def _fresh_jieba() -> None:

@@ -102,16 +102,21 @@ def front_matter_value(value: object) -> Markup:
     return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))
 
 
-def relative_url(from_url: str, to_url: str) -> str:
-    """Relative link between two site URLs ("" is the home page; dirs end with "/")."""
-    start = from_url.rstrip("/") or "."
-    if not from_url.endswith("/") and from_url:
-        start = posixpath.dirname(from_url) or "."
-    is_dir = to_url == "" or to_url.endswith("/")
-    rel = posixpath.relpath(to_url.rstrip("/") or ".", start)
-    if is_dir:
-        return "./" if rel == "." else rel + "/"
-    return rel
+def source_path(url: str) -> str:
+    """The docs-relative source file of a site URL: "" -> index.md, "units/" -> units/index.md,
+    "units/fgw/" -> units/fgw.md; a file URL ("data/cases.json") is its own source."""
+    if url and not url.endswith("/"):
+        return url
+    parts = url.strip("/").split("/") if url.strip("/") else []
+    return "/".join([*parts, "index.md"]) if len(parts) <= 1 else "/".join(parts) + ".md"
+
+
+def source_link(from_path: str, to_url: str) -> str:
+    """A link from the page file `from_path` to the URL `to_url`, as a relative path between
+    source files ("../brands/x.md#y"): every engine turns it into the URL of its output."""
+    target, _, anchor = to_url.partition("#")
+    rel = posixpath.relpath(source_path(target), posixpath.dirname(from_path) or ".")
+    return rel + ("#" + anchor if anchor else "")
 
 
 def number(value: int | float) -> str:
@@ -261,8 +266,11 @@ def render_pages(
     files: dict[str, str] = {}
 
     def page(path: str, template: str, url: str, **context: object) -> None:
+        if source_path(url) != path:  # links find pages by this rule (source_path)
+            raise ValueError(f"page {path} must have the URL of its source file, not {url}")
+
         def link(target: str) -> str:
-            return relative_url(url, target)
+            return source_link(path, target)
 
         files[path] = env.get_template(template).render(common, url=url, link=link, **context)
 

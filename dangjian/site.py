@@ -53,8 +53,11 @@ def mkdocs_build(project: Path, site_dir: Path, library: Library, source: SiteSo
         raise UserError(f"站点构建失败：{e}") from e
 
 
-def build_site(project: Path, library: Library, site_dir: Path) -> None:
-    """Build the static site of a checked library into `site_dir`, atomically.
+ENGINES = ("mkdocs", "zensical")
+
+
+def build_site(project: Path, library: Library, site_dir: Path, engine: str = "mkdocs") -> None:
+    """Build the static site of a checked library into `site_dir`, atomically, with `engine`.
 
     The build goes to a new folder beside `site_dir` and replaces it only when
     everything succeeded; an interrupted build leaves the previous site as it was.
@@ -65,7 +68,12 @@ def build_site(project: Path, library: Library, site_dir: Path) -> None:
     started = time.perf_counter()
     source = site_source(project, library)  # broken images are reported before MkDocs starts
     with publish.staged(site_dir) as staging:
-        mkdocs_build(project, staging, library, source)
+        if engine == "zensical":
+            from .zensical_engine import zensical_build
+
+            zensical_build(project, staging, library, source)
+        else:
+            mkdocs_build(project, staging, library, source)
     log.info("站点已生成：%s（%.1f 秒）", site_dir, time.perf_counter() - started)
 
 

@@ -96,8 +96,9 @@ def user_dictionary_file(project: Path, source: SiteSource) -> Path:
     return path
 
 
-def write_source(source: SiteSource, folder: Path) -> None:
-    """Write the pages, the assets and (under .dangjian/) the search data into an empty folder."""
+def write_source(source: SiteSource, folder: Path, meta: bool = True) -> None:
+    """Write the pages, the assets and (under .dangjian/, unless not `meta`) the search data
+    into an empty folder."""
     for rel, text in source.pages.items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,9 +107,11 @@ def write_source(source: SiteSource, folder: Path) -> None:
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data if isinstance(data, bytes) else data.read_bytes())
-    meta = folder / EXPORT_META
-    meta.mkdir(parents=True, exist_ok=True)
-    (meta / "search-entries.json").write_text(
+    if not meta:
+        return
+    extra = folder / EXPORT_META
+    extra.mkdir(parents=True, exist_ok=True)
+    (extra / "search-entries.json").write_text(
         json.dumps(source.search, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    (meta / "userdict.txt").write_text(source.user_dictionary, encoding="utf-8", newline="\n")
+    (extra / "userdict.txt").write_text(source.user_dictionary, encoding="utf-8", newline="\n")

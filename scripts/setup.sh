@@ -38,6 +38,8 @@ want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16) ${1:-}"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> 安装 Python 依赖（版本见 constraints.txt）"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+  extras="test"
+  [ "${1:-}" = "--test" ] && extras="test,zensical"  # the tests build with Zensical too
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
   echo "$want" > "$stamp"
 fi

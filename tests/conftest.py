@@ -114,3 +114,13 @@ def fresh_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert done.returncode == 0, done.stderr
     return copy
+
+
+@pytest.fixture(scope="session")
+def demo_zensical(demo_site: Built) -> Built:
+    """The demo project of `demo_site`, built with `--engine zensical` into site-zensical/."""
+    from dangjian.site import build_site
+
+    site = demo_site.project / "site-zensical"
+    build_site(demo_site.project, demo_site.library, site, engine="zensical")
+    return Built(demo_site.project, demo_site.library, site)

@@ -13,8 +13,8 @@ from dangjian.pages import (
     Rendered,
     five_haves,
     md_text,
-    relative_url,
     render_pages,
+    source_link,
     units_needed,
 )
 from dangjian.search import dictionary_words, thin_marks, user_dictionary
@@ -90,10 +90,10 @@ def test_home_shows_the_coverage_figure_target_and_counts(rendered):
 def test_coverage_page_lists_uncovered_units_with_links(rendered):
     page = rendered.files["coverage/index.md"]
     brand_part = page.split("尚无党建品牌的单位")[1].split("尚无党员示范岗的单位")[0]
-    assert '<a href="../units/tyj/">区体育局</a>' in brand_part
+    assert '<a href="../units/tyj.md">区体育局</a>' in brand_part
     assert "区财政局" not in brand_part
     post_part = page.split("尚无党员示范岗的单位")[1]
-    assert '<a href="../units/czj/">区财政局</a>' in post_part
+    assert '<a href="../units/czj.md">区财政局</a>' in post_part
     assert "<svg" in page and "目标 80%" in page
     for org_type in ("机关党委", "党总支", "党支部"):
         assert f"<td>{org_type}</td>" in page
@@ -160,12 +160,14 @@ def test_md_text_escapes_markdown_and_html():
     assert md_text("a*b* <i> [x](y) {: #id} &") == expected
 
 
-def test_relative_urls_work_under_any_sub_path():
-    assert relative_url("", "units/fgw/") == "units/fgw/"
-    assert relative_url("units/fgw/", "brands/x/") == "../../brands/x/"
-    assert relative_url("brands/x/", "") == "../../"
-    assert relative_url("coverage/", "data/coverage.json") == "../data/coverage.json"
-    assert relative_url("units/", "units/") == "./"
+def test_links_go_from_source_file_to_source_file():
+    assert source_link("index.md", "units/fgw/") == "units/fgw.md"
+    assert source_link("units/fgw.md", "brands/x/") == "../brands/x.md"
+    assert source_link("brands/x.md", "") == "../index.md"
+    assert source_link("coverage/index.md", "data/coverage.json") == "../data/coverage.json"
+    assert source_link("units/index.md", "units/") == "index.md"
+    assert source_link("units/index.md", "units/fgw/#brands") == "fgw.md#brands"
+    assert source_link("brands/x.md", "assets/cases/a.jpg") == "../assets/cases/a.jpg"
 
 
 def test_units_needed_avoids_float_surprises():

@@ -1,0 +1,96 @@
+"""The same library published with Zensical (`build --engine zensical`): links and search."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SMALL, Built, make_project
+from linkcheck import crawl, serve
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_every_internal_link_and_anchor_works_under_a_sub_path(
+    engine: str, demo_site: Built, demo_zensical: Built
+):
+    built = demo_zensical if engine == "zensical" else demo_site
+    with serve(built.site) as base:
+        found = crawl(base)
+    # every case page, unit page and listing is reached from the home page
+    assert found.pages > len(built.library.published) + len(built.library.units)
+    assert found.links > 1000
+    assert found.broken == [], "\n".join(found.broken[:30])
+
+
+def test_every_published_case_is_in_zensicals_search_index(demo_zensical: Built):
+    index = json.loads((demo_zensical.site / "search.json").read_text(encoding="utf-8"))
+    by_location = {item["location"]: item for item in index["items"]}
+    for case in demo_zensical.library.published:
+        assert case.url in by_location, case.url
+        assert by_location[case.url]["title"] == case.title.replace("&", "&amp;")
+        assert case.summary[:10].replace("&", "&amp;") in by_location[case.url]["text"]
+    # drafts are nowhere in it
+    drafts = {c.url for c in demo_zensical.library.cases if not c.published}
+    assert drafts and not drafts & set(by_location)
+
+
+def test_zensical_build_from_the_command_line_publishes_atomically(tmp_path: Path):
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    site = project / "out"
+    (site / "keep.txt").parent.mkdir()
+    (site / "keep.txt").write_text("old", encoding="utf-8")
+    (project / "cases" / "units.yaml").write_text("units: [", encoding="utf-8")
+    cli = [
+        sys.executable,
+        str(REPO / "build_cases.py"),
+        "build",
+        "--engine",
+        "zensical",
+        "--site-dir",
+        "out",
+    ]
+    broken = subprocess.run(cli, cwd=project, capture_output=True, text=True, timeout=300)
+    assert broken.returncode == 1
+    assert "units.yaml" in broken.stderr and "Traceback" not in broken.stderr
+    assert (site / "keep.txt").read_text(encoding="utf-8") == "old"  # the old site stays
+    # a good library replaces it; nothing of the staging project is left behind
+    (project / "cases").rename(tmp_path / "broken")
+    make_project(tmp_path / "fresh", SMALL / "cases")
+    (tmp_path / "fresh" / "cases").rename(project / "cases")
+    done = subprocess.run(cli, cwd=project, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "站点已生成" in done.stdout
+    assert not (site / "keep.txt").exists()
+    assert (site / "index.html").is_file() and (site / "search.json").is_file()
+    assert list((project / ".cache").glob("zensical-*")) == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".out")] == []
+
+
+@pytest.mark.browser
+def test_chromium_finds_a_case_by_its_title_in_zensicals_search(demo_zensical: Built):
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARTIFACTS, CHROMIUM_ARGS
+
+    case = next(
+        c for c in demo_zensical.library.published if re.fullmatch(r"[\u4e00-\u9fff]{3,}", c.title)
+    )
+    with serve(demo_zensical.site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="zh-CN")
+        page.goto(base)
+        page.locator(".md-search__button").first.click()
+        page.keyboard.type(case.title)
+        hit = page.locator(f"a[href*='{case.url}']").first  # the dialog's shadow DOM is pierced
+        hit.wait_for(timeout=15000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "zensical-search.png"))
+        hit.click()
+        page.wait_for_url(f"**/dangjian/{case.url}**")
+        assert page.locator("h1").first.inner_text() == case.title
+        browser.close()
