@@ -20,6 +20,17 @@ REPO = Path(__file__).resolve().parent.parent
 SMALL = REPO / "tests" / "fixtures" / "small"
 
 
+# Fixtures that build a whole site or casebook: a test using one is `slow` by that alone,
+# so the fast loop (pytest -m "not slow and not browser") never waits for a build.
+BUILDING_FIXTURES = {"small_site", "demo_site", "demo_zensical", "fresh_copy", "hostile"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @dataclass
 class Built:
     """A project folder, its library and the site built from it."""

@@ -21,7 +21,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -95,9 +94,8 @@ YAML_CORPUS = [
 
 @pytest.mark.parametrize(("name", "expected"), YAML_CORPUS, ids=[n for n, _ in YAML_CORPUS])
 def test_yaml_corpus_input(name: str, expected: str | None, tmp_path: Path):
-    started = time.perf_counter()
+    # how fast bombs and deep nesting are cut short: bench/hostile_bench.py
     accepted, report = check(overlay_library(tmp_path / "p", CHECK_CORPUS / name))
-    assert time.perf_counter() - started < 5  # bombs and deep nesting are cut short
     if expected is None:
         assert accepted, report
         return
@@ -131,12 +129,9 @@ def test_yaml_50_megabytes_is_refused_without_reading_it(rel: str, tmp_path: Pat
         for _ in range(50 * 1024 * 1024 // len(block) + 1):
             f.write(block)
     assert target.stat().st_size >= 50 * 1024 * 1024
-    started = time.perf_counter()
-    accepted, report = check(project)
-    elapsed = time.perf_counter() - started
+    accepted, report = check(project)  # its time next to a clean check: bench/hostile_bench.py
     assert not accepted
     assert f"{rel}: 文件太大（" in report and "上限是 256 KB" in report
-    assert elapsed < 1.0  # parsing 50 MB of YAML would take minutes
 
 
 # ═══════════════════════════════════════════════════════════════════════════

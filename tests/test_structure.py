@@ -115,3 +115,20 @@ def test_no_module_over_400_lines():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert set(over) == KNOWN_OVER, f"split these along stage lines: {over}"
+
+
+CLOCKS = {"perf_counter", "time", "monotonic", "process_time", "elapsed", "started", "duration"}
+
+
+def test_no_test_asserts_on_the_wall_clock():
+    """Timing budgets live in bench/ (ratios in one process); a test that races the clock
+    fails on a busy machine. Deadlines that only stop a wait are fine."""
+    found = []
+    for path in sorted((REPO / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assert):
+                names = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}
+                names |= {n.attr for n in ast.walk(node.test) if isinstance(n, ast.Attribute)}
+                if names & CLOCKS:
+                    found.append(f"{path.name}:{node.lineno}")
+    assert found == []
