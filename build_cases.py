@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from dangjian import check_cli
+
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
@@ -29,9 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="校验案例库，列出全部问题")
-    c.add_argument("paths", nargs="*", help="只报告这些文件或文件夹的问题")
-    c.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text")
-    c.add_argument("--output", help="把报告写入文件（gitlab 格式常用），而不是标准输出")
+    check_cli.add_arguments(c)
 
     b = sub.add_parser("build", help="校验后生成站点")
     b.add_argument("--site-dir", default="site", help="站点输出目录（默认 site/）")
@@ -68,31 +68,23 @@ def _open(project: Path, quiet: bool = False):
 
 
 def _check(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import diagnostics, pipeline
-
-    result = pipeline.open_library(project)
-    found = pipeline.narrow(result.diagnostics, project, args.paths)
-    report = diagnostics.FORMATS[args.format](found)
-    if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
-        if args.format != "text":
-            sys.stdout.write(diagnostics.format_text(found))
-    else:
-        sys.stdout.write(report)
-    return EXIT_CONTENT if found else EXIT_OK
+    return check_cli.run(project, args, Path.cwd())
 
 
 def _build(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import site
+    from dangjian import editor_schema, site
 
+    editor_schema.refresh(project)
     library = _open(project)
     if library is None:
         return EXIT_CONTENT
     site_dir = Path(args.site_dir)
     started = time.perf_counter()
     site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
-    print(f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
-          "可用 serve 命令预览，或把该文件夹发布到内网服务器。")
+    print(
+        f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
+        "可用 serve 命令预览，或把该文件夹发布到内网服务器。"
+    )
     return EXIT_OK
 
 
@@ -101,7 +93,10 @@ def _serve(project: Path, args: argparse.Namespace) -> int:
 
     if _open(project) is None:
         return EXIT_CONTENT
-    print(f"正在生成预览……完成后请在浏览器打开 http://{args.dev_addr}/ （修改案例文件后页面会自动更新；按 Ctrl+C 结束）", flush=True)
+    print(
+        f"正在生成预览……完成后请在浏览器打开 http://{args.dev_addr}/ （修改案例文件后页面会自动更新；按 Ctrl+C 结束）",
+        flush=True,
+    )
     site.serve_site(project, args.dev_addr)
     return EXIT_OK
 
@@ -136,8 +131,14 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook,
-            "codeowners": _codeowners}
+COMMANDS = {
+    "check": _check,
+    "build": _build,
+    "serve": _serve,
+    "new": _new,
+    "casebook": _casebook,
+    "codeowners": _codeowners,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # a bug of ours: say so plainly; DANGJIAN_DEBUG=1 shows the traceback
         if os.environ.get("DANGJIAN_DEBUG"):
             raise
-        print(f"内部错误（{type(e).__name__}: {e}）：这是程序的问题，不是您的内容的问题。"
-              "请把这条信息和出错的文件发给维护人员；设置 DANGJIAN_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        print(
+            f"内部错误（{type(e).__name__}: {e}）：这是程序的问题，不是您的内容的问题。"
+            "请把这条信息和出错的文件发给维护人员；设置 DANGJIAN_DEBUG=1 可查看详细信息。",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 

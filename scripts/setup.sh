@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages="fonts-noto-cjk fonts-noto-cjk-extra libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+extras="site"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages chromium"
+  packages="$packages chromium git nodejs npm"
+  extras="site,test"
 fi
 
 missing=""
@@ -38,6 +40,25 @@ want="$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16) ${1:-}"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "==> 安装 Python 依赖（版本见 constraints.txt）"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -c constraints.txt -e ".[test]"
+  .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
+  if [ "${1:-}" = "--test" ]; then
+    # What the pre-commit test installs its hook from without any index:
+    # the build backend and the core dependencies (PIP_NO_INDEX + PIP_FIND_LINKS).
+    echo "==> 准备 pre-commit 测试用的本地 wheel 目录 .cache/wheelhouse"
+    rm -rf .cache/wheelhouse
+    .venv/bin/python -m pip download -q -c constraints.txt -d .cache/wheelhouse \
+      setuptools PyYAML jsonschema fastjsonschema pillow
+  fi
   echo "$want" > "$stamp"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # The real clients the tests drive: yaml-language-server and axe-core (pinned in
+  # tests/node/package-lock.json; installed again only when the lock changes).
+  lock="$(sha256sum tests/node/package-lock.json | cut -c1-16)"
+  if [ ! -f tests/node/node_modules/.installed ] || [ "$(cat tests/node/node_modules/.installed)" != "$lock" ]; then
+    echo "==> 安装测试用的 npm 包（tests/node/，npm ci）"
+    (cd tests/node && npm ci --silent --no-audit --no-fund)
+    echo "$lock" > tests/node/node_modules/.installed
+  fi
 fi

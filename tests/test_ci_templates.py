@@ -227,13 +227,18 @@ def test_pre_commit_hook_and_config_agree():
     (local,) = repo["hooks"]
     assert repo["repo"] == "local"
     assert hook["id"] == local["id"] == "check-cases"
-    assert hook["entry"] == local["entry"] == "python build_cases.py check"
+    # the published hook runs the console script; the local one this checkout's CLI
+    assert hook["entry"] == "dangjian-check --staged"
+    assert local["entry"] == "python build_cases.py check --staged"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["dangjian-check"] == "dangjian.check_cli:main"
     for h in (hook, local):
-        assert h["files"] == "^cases/" and h["pass_filenames"] is False
+        assert h["files"] == "^cases/" and h["pass_filenames"] is True
+        assert "language_version" not in h, "any Python 3.11-3.13 will do"
         assert re.match(h["files"], "cases/fgw/hongse-yinqing.yaml") and not re.match(
             h["files"], "docs/index.md"
         )
-    cli_parser().parse_args(shlex.split(hook["entry"])[2:])
+    cli_parser().parse_args(shlex.split(local["entry"])[2:])
 
 
 def _requirement_names(dist: str, seen: set[str]) -> set[str]:
