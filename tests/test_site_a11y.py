@@ -164,14 +164,16 @@ def test_axe_finds_no_wcag_aa_violation(browser, server, kind):
     page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page.goto(server + PAGES[kind])
     page.wait_for_load_state("networkidle")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"a11y-{kind}.png"))
     violations = _axe(page)
     report = [
         {
             "rule": v["id"],
             "impact": v["impact"],
             "nodes": len(v["nodes"]),
-            "first": [n["target"] for n in v["nodes"][:3]],
-            "summary": v["nodes"][0].get("failureSummary", "")[:300],
+            "targets": [n["target"] for n in v["nodes"]],
+            "summary": sorted({n.get("failureSummary", "")[:300] for n in v["nodes"]}),
         }
         for v in violations
     ]
