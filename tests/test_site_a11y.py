@@ -18,28 +18,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import test_browser as browser_tests
 from conftest import REPO, Built
-from test_browser import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PREFIX = "/dangjian/"
+PREFIX = browser_tests.PREFIX
+browser = browser_tests.browser  # the module-scoped headless Chromium
+
 ARTIFACTS = REPO / "tests" / "artifacts"
 AXE = REPO / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(PREFIX) :])
+class _ErrorDocumentHandler(browser_tests._SubPathHandler):
+    """Answers a missing address below the prefix with the site's 404.html, status 404."""
 
     def send_error(self, code, message=None, explain=None):
-        page = Path(self.directory) / "404.html"
         if code != 404 or not self.path.startswith(PREFIX):
             return super().send_error(code, message, explain)
-        body = page.read_bytes()
+        body = (Path(self.directory) / "404.html").read_bytes()
         self.send_response(404)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -47,29 +45,16 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @pytest.fixture(scope="module")
 def server(small_site: Built) -> Iterator[str]:
-    handler = functools.partial(_SubPathHandler, directory=str(small_site.site))
+    handler = functools.partial(_ErrorDocumentHandler, directory=str(small_site.site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_404_page_has_no_root_absolute_reference(small_site: Built):
