@@ -107,14 +107,16 @@ def _without_modelines(project: Path) -> None:
 def test_yaml_language_server_agrees_with_check_over_the_corpus(tmp_path):
     workspace = tmp_path / "ws"
     workspace.mkdir()
-    checked: dict[str, set[str]] = {}
+    checked: dict[str, dict[str, set[int]]] = {}
     schemas: dict[str, list[str]] = {}
     files: list[Path] = []
     for case in CORPUS:
         project = overlay_library(workspace / case.name, case)
         _without_modelines(project)
         editor_schema.refresh(project)
-        checked[case.name] = {d.file for d in pipeline.open_library(project).diagnostics}
+        checked[case.name] = {}
+        for d in pipeline.open_library(project).diagnostics:
+            checked[case.name].setdefault(d.file, set()).add(d.line)
         for key, patterns in _settings()["yaml.schemas"].items():
             uri = (
                 (project / key).resolve().as_uri()
@@ -147,6 +149,10 @@ def test_yaml_language_server_agrees_with_check_over_the_corpus(tmp_path):
                 "file": rel,
                 "check": rel in checked[case],
                 "editor": bool(editor),
+                "same_line": bool(
+                    checked[case].get(rel, set())
+                    & {d["range"]["start"]["line"] + 1 for d in editor}
+                ),
                 "editor_messages": [
                     f"{d['range']['start']['line'] + 1}: {d['message']}" for d in editor
                 ],
@@ -163,6 +169,7 @@ def test_yaml_language_server_agrees_with_check_over_the_corpus(tmp_path):
                 "agree": len(agree),
                 "flagged_by_check": sum(r["check"] for r in rows),
                 "flagged_by_both": sum(r["check"] and r["editor"] for r in rows),
+                "flagged_on_the_same_line": sum(r["same_line"] for r in rows),
                 "editor_only": false_alarms,
                 "check_only": missed,
             },
