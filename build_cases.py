@@ -2,7 +2,7 @@
 """Command line of the case library: check, build, serve, export-pages, new, casebook.
 
 A thin layer: parse arguments, call the library, set the exit code
-(0 success, 1 content errors or refused, 2 wrong usage or environment).
+(exit codes: dangjian/errors.py).
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import time
 from pathlib import Path
 
 from dangjian import check_cli
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+from dangjian.errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +53,11 @@ def _parser() -> argparse.ArgumentParser:
     n.add_argument("--unit", required=True, help="单位编号（cases/ 下的文件夹名）")
     n.add_argument("--id", required=True, dest="case_id", help="案例编号（文件名，不含 .yaml）")
 
-    sub.add_parser("codeowners", help="按 units.yaml 中各单位的 reviewers 更新 CODEOWNERS")
+    o = sub.add_parser("codeowners", help="按 units.yaml 中各单位的 reviewers 更新 CODEOWNERS")
+    o.add_argument("--check", action="store_true", help="只检查是否需要更新，不写文件")
+
+    g = sub.add_parser("guide", help="按 schema 重新生成投稿指南的字段说明和案例模板页")
+    g.add_argument("--check", action="store_true", help="只检查已提交的页面是否最新，不写文件")
 
     k = sub.add_parser("casebook", help="导出案例汇编 PDF")
     k.add_argument("--out", default="casebook.pdf", help="输出文件（默认 casebook.pdf）")
@@ -141,8 +144,25 @@ def _new(project: Path, args: argparse.Namespace) -> int:
 def _codeowners(project: Path, args: argparse.Namespace) -> int:
     from dangjian import scaffold
 
+    if args.check:
+        stale = scaffold.stale_codeowners(project)
+        for rel in stale:
+            print(f"{rel} 与 cases/units.yaml 不一致：请运行 {scaffold.COMMAND}")
+        return EXIT_CONTENT if stale else EXIT_OK
     changed = scaffold.write_codeowners(project)
     print("已更新：" + "、".join(changed) if changed else "CODEOWNERS 已是最新。")
+    return EXIT_OK
+
+
+def _guide(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import guide
+
+    stale = guide.refresh(project, check=args.check)
+    if args.check:
+        for rel in stale:
+            print(f"{rel} 与 schema 不一致：请运行 {guide.COMMAND}")
+        return EXIT_CONTENT if stale else EXIT_OK
+    print("已更新：" + "、".join(stale) if stale else "投稿指南的生成页面已是最新。")
     return EXIT_OK
 
 
@@ -168,6 +188,7 @@ COMMANDS = {
     "new": _new,
     "casebook": _casebook,
     "codeowners": _codeowners,
+    "guide": _guide,
 }
 
 

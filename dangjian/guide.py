@@ -3,13 +3,11 @@
 Both come from the JSON Schema (and the `new` templates), so the guide never
 says something the checker does not. Regenerate after a schema change:
 
-    .venv/bin/python -m dangjian.guide
+    .venv/bin/python build_cases.py guide
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 
 from . import scaffold, validate
@@ -17,7 +15,7 @@ from .model import KIND_LABELS
 from .validate import resolve_ref
 
 GUIDE_DIR = Path("docs") / "guide"
-COMMAND = ".venv/bin/python -m dangjian.guide"
+COMMAND = ".venv/bin/python build_cases.py guide"
 HEADER = f"<!-- 本页由 {COMMAND} 根据 dangjian/schema/ 生成，请勿手工修改。 -->\n\n"
 
 
@@ -157,30 +155,15 @@ def pages() -> dict[str, str]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write the generated guide pages (or, with --check, report the stale ones)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m dangjian.guide", description="生成投稿指南中的字段说明和案例模板"
-    )
-    parser.add_argument("--check", action="store_true", help="只检查已提交的页面是否最新，不写文件")
-    args = parser.parse_args(argv)
-    project = Path.cwd()
+def refresh(project: Path, check: bool = False) -> list[str]:
+    """The generated guide pages under `project` that were stale; written unless `check`."""
     stale = []
     for rel, text in pages().items():
         path = project / rel
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         stale.append(rel)
-        if not args.check:
+        if not check:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
-    if args.check:
-        for rel in stale:
-            print(f"{rel} 与 schema 不一致：请运行 .venv/bin/python -m dangjian.guide")
-        return 1 if stale else 0
-    print("已更新：" + "、".join(stale) if stale else "投稿指南的生成页面已是最新。")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    return stale

@@ -8,9 +8,7 @@ that is still there.
 
 from __future__ import annotations
 
-import argparse
 import difflib
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +21,7 @@ from .model import DEFAULT_THEMES, KIND_LABELS
 from .validate import resolve_ref
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
-COMMAND = ".venv/bin/python -m dangjian.scaffold codeowners"
+COMMAND = ".venv/bin/python build_cases.py codeowners"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../dangjian/schema/case.schema.json"
 
 # Where each code-hosting platform reads its code owners (and in which syntax).
@@ -260,32 +258,10 @@ def write_codeowners(project: Path) -> list[str]:
     return changed
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m dangjian.scaffold codeowners [--check]`, run from the project root."""
-    parser = argparse.ArgumentParser(prog="python -m dangjian.scaffold")
-    sub = parser.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("codeowners", help="按 units.yaml 的 reviewers 生成 CODEOWNERS")
-    c.add_argument("--check", action="store_true", help="只检查是否需要更新，不写文件")
-    args = parser.parse_args(argv)
-    project = Path.cwd()
-    try:
-        if args.check:
-            stale = [
-                rel
-                for rel, text in codeowners_files(project).items()
-                if not (project / rel).is_file()
-                or (project / rel).read_text(encoding="utf-8") != text
-            ]
-            for rel in stale:
-                print(f"{rel} 与 cases/units.yaml 不一致：请运行 {COMMAND}")
-            return 1 if stale else 0
-        changed = write_codeowners(project)
-    except UserError as e:
-        print(f"错误：{e.message}", file=sys.stderr)
-        return e.exit_code
-    print("已更新：" + "、".join(changed) if changed else "CODEOWNERS 已是最新。")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def stale_codeowners(project: Path) -> list[str]:
+    """The CODEOWNERS files that differ from what units.yaml gives (none is written)."""
+    return [
+        rel
+        for rel, text in codeowners_files(project).items()
+        if not (project / rel).is_file() or (project / rel).read_text(encoding="utf-8") != text
+    ]

@@ -17,16 +17,17 @@ GUIDE = ROOT / "docs" / "guide"
 
 
 def test_committed_pages_equal_the_generated_ones():
-    """Drift fails CI: a schema change without `python -m dangjian.guide`."""
+    """Drift fails CI: a schema change without `build_cases.py guide`."""
     for rel, text in guide.pages().items():
         assert (ROOT / rel).read_text(encoding="utf-8") == text, (
-            f"{rel}: run .venv/bin/python -m dangjian.guide"
+            f"{rel}: run .venv/bin/python build_cases.py guide"
         )
 
 
 def test_check_option_reports_a_stale_page(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    cmd = [sys.executable, "-m", "dangjian.guide"]
+    (tmp_path / "cases").mkdir()
+    cmd = [sys.executable, str(ROOT / "build_cases.py"), "guide"]
     assert (
         subprocess.run([*cmd, "--check"], cwd=tmp_path, env=env, capture_output=True).returncode
         == 1
@@ -46,7 +47,7 @@ def test_check_option_reports_a_stale_page(tmp_path):
     assert result.returncode == 1
     assert (
         result.stdout
-        == "docs/guide/fields.md 与 schema 不一致：请运行 .venv/bin/python -m dangjian.guide\n"
+        == "docs/guide/fields.md 与 schema 不一致：请运行 .venv/bin/python build_cases.py guide\n"
     )
 
 

@@ -261,7 +261,7 @@ def test_committed_codeowners_files_match_units_yaml():
     assert set(expected) == {".github/CODEOWNERS", ".gitlab/CODEOWNERS", ".gitea/CODEOWNERS"}
     for rel, text in expected.items():
         assert (ROOT / rel).read_text(encoding="utf-8") == text, (
-            f"{rel}: run python -m dangjian.scaffold codeowners"
+            f"{rel}: run python build_cases.py codeowners"
         )
     data = yaml.safe_load((ROOT / "cases/units.yaml").read_text(encoding="utf-8"))
     with_reviewers = [u["id"] for u in data["units"] if u.get("reviewers")]
@@ -278,7 +278,7 @@ def test_codeowners_command_writes_then_reports_up_to_date(project):
         ),
         encoding="utf-8",
     )
-    cmd = [sys.executable, "-m", "dangjian.scaffold", "codeowners"]
+    cmd = [sys.executable, str(ROOT / "build_cases.py"), "codeowners"]
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     assert (
         subprocess.run([*cmd, "--check"], cwd=project, env=env, capture_output=True).returncode == 1
