@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import coverage as coverage_mod
 from . import search
+from .files import write_atomic
 from .model import Brand, Library
 from .pages import WebImage, render_pages
 
@@ -87,12 +88,10 @@ def user_dictionary_file(project: Path, source: SiteSource) -> Path:
     data = source.user_dictionary.encode("utf-8")
     path = project / search.SEGMENT_CACHE / f"userdict-{hashlib.sha256(data).hexdigest()[:16]}.txt"
     if not (path.is_file() and path.read_bytes() == data):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("userdict-*.txt"):
-            old.unlink(missing_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+        if path.parent.is_dir():
+            for old in path.parent.glob("userdict-*.txt"):
+                old.unlink(missing_ok=True)
+        write_atomic(path, data)
     return path
 
 
