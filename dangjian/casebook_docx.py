@@ -248,7 +248,13 @@ class _Writer:
         blocks.feed(render_markdown(text))
         blocks.close()
         for kind, runs in blocks.blocks:
-            if kind == "li":
+            if kind == "table":
+                header, *rows = runs
+                width = len(header)
+                rows = [(r + [""] * width)[:width] for r in rows]
+                office.table(self.doc, [official_numbers(c) for c in header],
+                             [[official_numbers(c) for c in r] for r in rows], self.fonts)  # fmt: skip
+            elif kind == "li":
                 self.para("", style="List Bullet", runs=runs)
             elif kind == "h":
                 self.heading("".join(t for t, _, _ in runs), 4)
@@ -260,9 +266,9 @@ class _Writer:
 
 
 class _Blocks(HTMLParser):
-    """Rendered Markdown -> (kind, [(text, bold, italic)]) blocks: p, li, h; tables as text rows."""
+    """Rendered Markdown -> blocks: ("p"|"li"|"h", [(text, bold, italic)]) or ("table", rows)."""
 
-    _BLOCK = {"p": "p", "li": "li", "h4": "h", "h5": "h", "h6": "h", "tr": "p", "blockquote": "p"}
+    _BLOCK = {"p": "p", "li": "li", "h4": "h", "h5": "h", "h6": "h", "blockquote": "p"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -270,22 +276,33 @@ class _Blocks(HTMLParser):
         self.kind: str | None = None
         self.runs: list[tuple[str, bool, bool]] = []
         self.bold = self.italic = 0
+        self.table: list[list[str]] | None = None  # rows of cell texts while inside <table>
 
     def handle_starttag(self, tag, attrs):
-        if tag in self._BLOCK and not (tag == "p" and self.kind == "li"):
+        if tag == "table":
+            self._flush()
+            self.table = []
+        elif self.table is not None:
+            if tag == "tr":
+                self.table.append([])
+            elif tag in ("td", "th") and self.table:
+                self.table[-1].append("")
+        elif tag in self._BLOCK and not (tag == "p" and self.kind == "li"):
             self._flush()
             self.kind = self._BLOCK[tag]
         elif tag in ("strong", "b"):
             self.bold += 1
         elif tag in ("em", "i"):
             self.italic += 1
-        elif tag in ("td", "th") and self.runs:
-            self.runs.append(("　", False, False))
         elif tag == "br":
             self.runs.append(("\n", False, False))
 
     def handle_endtag(self, tag):
-        if tag in ("strong", "b"):
+        if tag == "table" and self.table is not None:
+            if self.table and self.table[0]:
+                self.blocks.append(("table", self.table))
+            self.table = None
+        elif tag in ("strong", "b"):
             self.bold -= 1
         elif tag in ("em", "i"):
             self.italic -= 1
@@ -293,7 +310,10 @@ class _Blocks(HTMLParser):
             self._flush()
 
     def handle_data(self, data):
-        if data.strip() or self.runs:
+        if self.table is not None:
+            if self.table and self.table[-1]:
+                self.table[-1][-1] += data.strip()
+        elif data.strip() or self.runs:
             self.runs.append((data.replace("\n", ""), self.bold > 0, self.italic > 0))
 
     def _flush(self):

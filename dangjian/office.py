@@ -189,7 +189,11 @@ def page_numbering(section, fmt: str = "decimal", start: int | None = None) -> N
 
 def new_section(doc: DocxDocument, odd_page: bool = False):
     """Start a section on a new page (or the next odd page), same page layout."""
-    return doc.add_section(WD_SECTION.ODD_PAGE if odd_page else WD_SECTION.NEW_PAGE)
+    section = doc.add_section(WD_SECTION.ODD_PAGE if odd_page else WD_SECTION.NEW_PAGE)
+    # python-docx copies the previous sectPr: a cover's "different first page"
+    # would otherwise take the page number off the first page of every section.
+    section.different_first_page_header_footer = False
+    return section
 
 
 def heading(doc: DocxDocument, text: str, level: int, fonts: Fonts = DEFAULT_FONTS) -> Paragraph:

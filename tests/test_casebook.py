@@ -621,3 +621,48 @@ def test_cli_output_path_that_cannot_be_created(project: Path) -> None:
     assert done.returncode == 2
     assert "错误：无法创建输出文件夹" in done.stderr and "blocker" in done.stderr
     assert "内部错误" not in done.stderr and "检查通过" not in done.stdout
+
+
+# ── the demo book, read as a print editor would ──────────────────────────────
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    root = tmp_path_factory.mktemp("demo-casebook")
+    shutil.copytree(ROOT / "cases", root / "cases")
+    result = pipeline.open_library(root)
+    assert result.diagnostics == []
+    return _read(casebook.export_casebook(result.library, root / "demo.pdf", [], [], []))
+
+
+def test_demo_book_has_no_near_empty_page(demo_book: Book) -> None:
+    openers = {demo_book.physical(n) for t, n in demo_book.toc().items() if t.startswith("区")}
+    sparse = []
+    for index, page in enumerate(demo_book.pages):
+        lines = [line for line in page.splitlines() if line.strip()]
+        blank_verso = not lines
+        if blank_verso or index == 0 or index in openers or index == len(demo_book.pages) - 1:
+            continue  # blank versos, the cover, unit openers and the colophon are meant so
+        if len(lines) < 5:
+            sparse.append((demo_book.printed_number(index), [line.strip() for line in lines]))
+    assert sparse == []
+
+
+def test_demo_book_paragraphs_never_end_with_one_character_alone(demo_book: Book) -> None:
+    # A runt: a line of the body holding a single character (the footer and
+    # running header aside), e.g. the "。" or last character of a paragraph.
+    runts = []
+    for index, page in enumerate(demo_book.pages):
+        for line in page.splitlines():
+            text = line.strip()
+            if len(text) == 1 and not text.isdigit():
+                runts.append((demo_book.printed_number(index), line))
+    assert runts == []
+
+
+def test_demo_book_numbers_in_official_style(demo_book: Book) -> None:
+    plain = _run("pdftotext", "-enc", "UTF-8", demo_book.path, "-")
+    assert re.findall(r".{0,6}[0-9][ \u00a0]+[\u4e00-\u9fff].{0,3}", plain) == []
+    # one thousands-separator rule: four-digit numbers never grouped
+    assert re.findall(r"(?<![0-9,])[0-9],[0-9]{3}(?![0-9,])", plain) == []
+    assert "覆盖率80.3%" in _flat(demo_book.text)  # 49 of 61 units, computed
