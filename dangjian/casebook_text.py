@@ -5,7 +5,7 @@
   threes ("12,500万元"), four-digit numbers never are ("3860万元", years). A
   bare digit run is grouped only when a unit of measure follows, so codes such
   as the 12345 hotline stay as written.
-- The last characters of a paragraph are kept together, so that no paragraph
+- The last characters of a paragraph are joined (U+2060), so that no paragraph
   ends with a single character alone on its last line.
 """
 
@@ -49,14 +49,24 @@ def number(value: float) -> str:
 # Text between tags, outside <style>: the HTML the reader sees.
 _STYLE = re.compile(r"(<style\b.*?</style>)", re.S)
 _TEXT = re.compile(r">([^<>]+)<")
-# The last two to four characters (whole entities) of a paragraph-like block.
-_TAIL = re.compile(r"((?:&[#\w]+;|[^<>&\s]){2,4})(</(?:p|li|dd|figcaption|td)>)")
+# The last three characters (whole entities) of a paragraph-like block.
+_TAIL = re.compile(r"((?:&[#\w]+;|[^<>&\s]){3})(</(?:p|li|dd|figcaption|td)>)")
+_UNIT = re.compile(r"&[#\w]+;|.")
+WORD_JOINER = "\u2060"  # no line break here; draws nothing, extracts as nothing
+
+
+def _join(match: re.Match) -> str:
+    return WORD_JOINER.join(_UNIT.findall(match.group(1))) + match.group(2)
 
 
 def official_html(html: str) -> str:
-    """official_numbers() on every text node, and the runt-preventing tail spans."""
+    """official_numbers() on every text node; the last characters of a paragraph joined.
+
+    Word joiners rather than a nowrap span: a span per paragraph costs the
+    layout of a 1,000-case book a sixth of its time and memory.
+    """
     parts = _STYLE.split(html)
     for i in range(0, len(parts), 2):  # odd indexes are the <style> blocks
         body = _TEXT.sub(lambda m: f">{official_numbers(m.group(1))}<", parts[i])
-        parts[i] = _TAIL.sub(r'<span class="nobr">\1</span>\2', body)
+        parts[i] = _TAIL.sub(_join, body)
     return "".join(parts)
