@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from libraries import casebook_cli
 
 from dangjian import casebook, pipeline
 from dangjian.casebook_fonts import check_fonts
@@ -586,13 +587,7 @@ def test_pdf_honours_the_umask(library: Library, tmp_path: Path) -> None:
     assert out.stat().st_mode & 0o777 == 0o664
 
 
-def _cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_cases.py"), "casebook", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
+_cli = casebook_cli
 
 
 @pytest.mark.parametrize("year", ["abc", "20240", "1800"])

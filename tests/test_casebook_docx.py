@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from libraries import casebook_cli
 from PIL import Image
 
 from dangjian import office
@@ -35,13 +35,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 pytestmark = pytest.mark.slow
 
 
-def _cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_cases.py"), "casebook", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
+_cli = casebook_cli
 
 
 @pytest.fixture(scope="module")
