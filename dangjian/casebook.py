@@ -15,14 +15,13 @@ from .casebook_fonts import check_fonts, check_glyphs
 from .casebook_html import TEMPLATES, environment, render_html
 from .casebook_pdf import write_pdf
 from .casebook_select import parse_years, select
-from .errors import UserError
+from .errors import EXIT_USAGE, UserError
 from .images import ImagePipeline
 from .model import Library
 
 __all__ = ["FORMATS", "environment", "export_casebook", "output_format", "parse_years",
            "render_html", "select", "write_pdf"]  # fmt: skip
 
-EXIT_CONTENT, EXIT_USAGE = 1, 2
 FORMATS = {".pdf": "pdf", ".docx": "docx"}
 
 

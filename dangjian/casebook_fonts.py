@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
-from .errors import UserError
+from .errors import EXIT_CONTENT, EXIT_USAGE, UserError
 from .markdown import render_markdown
 from .model import Brand, Case, Library, Post
 
-EXIT_CONTENT, EXIT_USAGE = 1, 2
 TEXT_FAMILY = "Noto Serif CJK SC"
 HEADING_FAMILY = "Noto Sans CJK SC"
 KAI_FAMILY = "AR PL UKai CN"  # Debian fonts-arphic-ukai

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import html
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .casebook_html import IMAGE_SCHEME, TEMPLATES
 from .errors import UserError
-from .office import current_umask
+from .files import atomic_path
 
 EXIT_CONTENT = 1
 
@@ -70,15 +68,8 @@ def write_pdf(
     never replaces a good book with a broken one. The file gets the mode the
     umask gives any new file (mkstemp alone would make it 0600).
     """
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(target) as tmp:
         _render_pdf(book_html, tmp, allowed, images)
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _render_pdf(book_html: str, target: Path, allowed: Sequence[Path], images: Path | None) -> None:

@@ -12,11 +12,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import UserError
+from .errors import EXIT_CONTENT, EXIT_USAGE, UserError
 from .model import Brand, Case, Library, Post, Unit
 from .validate import current_year
 
-EXIT_CONTENT, EXIT_USAGE = 1, 2
 FIRST_YEAR = 1990  # the schema's minimum for a case's year
 
 

@@ -22,9 +22,8 @@ import tempfile
 from pathlib import Path
 
 from . import diagnostics, editor_schema, pipeline
-from .errors import UserError
+from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UserError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 MARKER = Path("cases") / "units.yaml"
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .files import write_atomic
 from .model import DEFAULT_THEMES
 from .validate import load_schema
 
@@ -90,10 +89,7 @@ def refresh(project: Path) -> Path | None:
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".case.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, target)
+        write_atomic(target, text)
     except OSError:
         return None  # a read-only checkout: checking must still work, the editor just misses enums
     return target

@@ -9,8 +9,6 @@ number pages "— 1 —" at the outer edge and save without ever leaving half a 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+
+from .files import atomic_path
 
 # GB/T 9704 (党政机关公文格式): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
 MARGINS_MM = (37, 35, 28, 26)  # top, bottom, left, right
@@ -364,20 +364,5 @@ def save(doc: DocxDocument, target: Path) -> None:
     Saved next to it and renamed: a failed save never leaves half a file and
     never replaces a good document.
     """
-    target = Path(target)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(Path(target)) as tmp:
         doc.save(str(tmp))
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def current_umask() -> int:
-    """The process umask (reading it means setting it; set straight back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
