@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import importlib.util
+import io
+import os
 import re
 import shutil
+import subprocess
 import zlib
 from pathlib import Path
 
@@ -62,3 +68,42 @@ def casebook_cli(project: Path, *args: str):
         capture_output=True,
         text=True,
     )
+
+
+def run_cli(project: Path, *args: str, epoch: str = "1782864000") -> subprocess.CompletedProcess:
+    """`build_cases.py ARGS` run in `project` as a user runs it, but in this process.
+
+    The same main() with the same arguments, working folder and SOURCE_DATE_EPOCH;
+    its exit code, stdout and stderr come back as from subprocess.run. Saves the
+    interpreter start-up and the imports of every call (the fast loop runs many).
+    """
+    main = _cli_main()
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        with (
+            contextlib.chdir(project),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
+            try:
+                code = main(list(args))
+            except SystemExit as e:  # argparse's usage errors
+                code = e.code if isinstance(e.code, int) else 2
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    return subprocess.CompletedProcess(
+        ["build_cases.py", *args], code, out.getvalue(), err.getvalue()
+    )
+
+
+@functools.cache
+def _cli_main():
+    spec = importlib.util.spec_from_file_location("build_cases", TESTS.parent / "build_cases.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.main

@@ -5,20 +5,16 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from libraries import CHECK_CORPUS, overlay_library
+from libraries import CHECK_CORPUS, overlay_library, run_cli
 
 ROOT = Path(__file__).parent.parent
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_cases.py"), *args],
-        cwd=project, capture_output=True, text=True, env={"SOURCE_DATE_EPOCH": "1782864000", "PATH": "/usr/bin:/bin"},
-    )
+    return run_cli(project, *args)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from libraries import overlay_library
+from libraries import overlay_library, run_cli
 
 from dangjian import scaffold, validate
 
@@ -20,13 +20,7 @@ PLACEHOLDER = re.compile(r"【请填写[^】]*】")
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "build_cases.py"), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        env={"SOURCE_DATE_EPOCH": FIXED_EPOCH, "PATH": "/usr/bin:/bin"},
-    )
+    return run_cli(project, *args)
 
 
 def check_json(project: Path) -> tuple[int, list[dict]]:
