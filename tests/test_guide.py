@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import markdown
 import pytest
+from libraries import run_cli
 
 from dangjian import guide, scaffold, validate
 
@@ -25,25 +24,15 @@ def test_committed_pages_equal_the_generated_ones():
 
 
 def test_check_option_reports_a_stale_page(tmp_path):
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     (tmp_path / "cases").mkdir()
-    cmd = [sys.executable, str(ROOT / "build_cases.py"), "guide"]
-    assert (
-        subprocess.run([*cmd, "--check"], cwd=tmp_path, env=env, capture_output=True).returncode
-        == 1
-    )
-    assert subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True).returncode == 0
-    assert (
-        subprocess.run([*cmd, "--check"], cwd=tmp_path, env=env, capture_output=True).returncode
-        == 0
-    )
+    assert run_cli(tmp_path, "guide", "--check").returncode == 1
+    assert run_cli(tmp_path, "guide").returncode == 0
+    assert run_cli(tmp_path, "guide", "--check").returncode == 0
     stale = tmp_path / "docs/guide/fields.md"
     stale.write_text(
         stale.read_text(encoding="utf-8").replace("品牌名称", "名称"), encoding="utf-8"
     )
-    result = subprocess.run(
-        [*cmd, "--check"], cwd=tmp_path, env=env, capture_output=True, text=True
-    )
+    result = run_cli(tmp_path, "guide", "--check")
     assert result.returncode == 1
     assert (
         result.stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -272,14 +271,8 @@ def test_codeowners_command_writes_then_reports_up_to_date(project):
         ),
         encoding="utf-8",
     )
-    cmd = [sys.executable, str(ROOT / "build_cases.py"), "codeowners"]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    assert (
-        subprocess.run([*cmd, "--check"], cwd=project, env=env, capture_output=True).returncode == 1
-    )
-    first = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True)
+    assert run(project, "codeowners", "--check").returncode == 1
+    first = run(project, "codeowners")
     assert first.returncode == 0 and first.stdout.startswith("已更新：.github/CODEOWNERS")
     assert "/cases/czj/ @caizheng\n" in (project / ".github/CODEOWNERS").read_text(encoding="utf-8")
-    assert (
-        subprocess.run([*cmd, "--check"], cwd=project, env=env, capture_output=True).returncode == 0
-    )
+    assert run(project, "codeowners", "--check").returncode == 0

@@ -102,6 +102,7 @@ def test_a_missing_search_plugin_is_an_error(tmp_path: Path):
     assert not (project / "site" / "index.html").exists()
 
 
+@pytest.mark.slow  # writes the whole site source, images included
 def test_export_pages_writes_the_site_source_and_never_overwrites_others(tmp_path: Path):
     project = make_project(tmp_path / "project", SMALL / "cases")
     cli = [sys.executable, str(REPO / "build_cases.py"), "export-pages"]
