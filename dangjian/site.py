@@ -26,7 +26,7 @@ import markupsafe
 import yaml
 
 from . import coverage as coverage_mod
-from . import search
+from . import search, search_index
 from .errors import UserError
 from .model import Brand, Library
 from .pages import Rendered, WebImage, render_pages
@@ -250,7 +250,7 @@ def mkdocs_build(project: Path, site_dir: Path, library: Library | None = None) 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    search.quiet_jieba()
+    search.quiet_jieba(project)
     try:
         config = load_config(
             str(project / "mkdocs.yml"),
@@ -306,7 +306,7 @@ def _build_site(project: Path, library: Library, site_dir: Path) -> None:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
     segment = search.Segmenter(project / search.SEGMENT_CACHE, docs / search.USER_DICT)
-    pending = segment.start(search.index_texts(library))  # on the other core, meanwhile
+    pending = segment.start(search_index.texts(library))  # on the other core, meanwhile
     try:
         with _environment(project, source_date_epoch(project)):
             mkdocs_build(project, staging, library)
@@ -314,7 +314,7 @@ def _build_site(project: Path, library: Library, site_dir: Path) -> None:
         pending = None
         index = staging / "search" / "search_index.json"
         if index.is_file():
-            search.complete_index(index, library, segment)
+            search_index.complete_index(index, library, segment)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a web server must read it
         _swap(staging, site_dir)
     except BaseException:
@@ -392,7 +392,7 @@ def serve_site(project: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve
 
     project = project.resolve()
-    search.quiet_jieba()
+    search.quiet_jieba(project)
     library = regenerate(project)
     stop = threading.Event()
     watcher = threading.Thread(target=_watch, args=(project, stop), daemon=True)
