@@ -95,7 +95,10 @@ def queries(library) -> list[Query]:
     for case in library.brands:
         out.append(Query("品牌全称", case.title, frozenset(by_title[case.title])))
         tail = case.title[-2:]
-        pages = frozenset(c.url for c in published if tail in c.title)
+        # right first results: every page whose own name holds the fragment
+        pages = frozenset(c.url for c in published if tail in c.title) | frozenset(
+            f"units/{u.id}/" for u in library.units if tail in u.name
+        )
         out.append(Query("品牌名末两字", tail, pages))
         trad = to_trad(case.title)
         if trad != case.title:
@@ -202,19 +205,7 @@ def run(site: Path, library, label: str) -> None:
 
     index = site / "search" / "search_index.json"
     cases = len(library.published)
-    print(f"\n## {label}: {cases} 个已发布案例，{len(library.units)} 个单位，{len(qs)} 条查询\n")
-    print("| 查询类别 | 条数 | 第一条就是 | 前 3 条内 | 前 5 条内 | 无结果 | 繁体与简体首条相同 |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    for category, t in tallies.items():
-
-        def pct(k: int, t: Tally = t) -> str:
-            return f"{k}/{t.total}（{100 * k / t.total:.0f}%）"
-
-        same = pct(t.same) if any(q.simplified for q in qs if q.category == category) else "—"
-        print(
-            f"| {category} | {t.total} | {pct(t.first)} | {pct(t.top3)} | {pct(t.top5)} "
-            f"| {t.empty} | {same} |"
-        )
+    _table(label, tallies, qs, library)
     size = index.stat().st_size
     print(f"\n搜索索引：{size} 字节，每个案例 {size / max(1, cases):.0f} 字节")
     print(
@@ -228,6 +219,78 @@ def run(site: Path, library, label: str) -> None:
                 print(f"  {m}")
 
 
+_PAGEFIND_ASK = """async (q) => {
+  const pf = window.__pf || (window.__pf = await import(document.baseURI + "pagefind/pagefind.js"));
+  const found = await pf.search(q);
+  const top = await Promise.all(found.results.slice(0, 5).map(r => r.data()));
+  return top.map(d => new URL(d.url, document.baseURI).pathname);
+}"""
+
+
+def run_pagefind(site: Path, library, label: str, binary: Path) -> None:
+    """The same queries against Pagefind's index of the same pages (for comparison only).
+
+    Pagefind indexes the built HTML (Material's article element of each page);
+    the queries go to its JavaScript API, as its own search box would send them.
+    """
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run(
+        [str(binary), "--site", str(site), "--root-selector", "article.md-content__inner"],
+        check=True,
+        capture_output=True,
+    )
+    qs = queries(library)
+    httpd, base = serve(site)
+    tallies: dict[str, Tally] = {}
+    first_of: dict[str, str] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(base)
+            for q in sorted(qs, key=lambda q: bool(q.simplified)):
+                got = [g.removeprefix(PREFIX) for g in page.evaluate(_PAGEFIND_ASK, q.text)]
+                first_of[q.text] = got[0] if got else ""
+                t = tallies.setdefault(q.category, Tally())
+                t.total += 1
+                t.first += bool(got) and got[0] in q.expect
+                t.top3 += any(g in q.expect for g in got[:3])
+                t.top5 += any(g in q.expect for g in got[:5])
+                t.empty += not got
+                if q.simplified:
+                    t.same += bool(got) and got[0] == first_of.get(q.simplified)
+            browser.close()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    size = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file())
+    _table(f"{label}，Pagefind", tallies, qs, library)
+    print(
+        f"\nPagefind 索引（全部文件）：{size} 字节，每个案例 {size / max(1, len(library.published)):.0f} 字节"
+    )
+
+
+def _table(label: str, tallies: dict[str, Tally], qs: list[Query], library) -> None:
+    print(
+        f"\n## {label}: {len(library.published)} 个已发布案例，{len(library.units)} 个单位，{len(qs)} 条查询\n"
+    )
+    print("| 查询类别 | 条数 | 第一条就是 | 前 3 条内 | 前 5 条内 | 无结果 | 繁体与简体首条相同 |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for category, t in tallies.items():
+
+        def pct(k: int, t: Tally = t) -> str:
+            return f"{k}/{t.total}（{100 * k / t.total:.0f}%）"
+
+        same = pct(t.same) if any(q.simplified for q in qs if q.category == category) else "—"
+        print(
+            f"| {category} | {t.total} | {pct(t.first)} | {pct(t.top3)} | {pct(t.top5)} "
+            f"| {t.empty} | {same} |"
+        )
+
+
 def build(project: Path):
     from conftest import build as build_project
 
@@ -237,6 +300,9 @@ def build(project: Path):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--synth", type=int, default=0, help="a synthetic library of N cases")
+    parser.add_argument(
+        "--pagefind", type=Path, help="also measure Pagefind: path of its pagefind_extended binary"
+    )
     parser.add_argument(
         "--site", type=Path, help="an already built project folder (skips the build)"
     )
@@ -271,6 +337,8 @@ def main() -> None:
         library = build(project).library
         label = "演示案例库（cases/）"
     run(project / "site", library, label)
+    if args.pagefind:
+        run_pagefind(project / "site", library, label, args.pagefind)
 
 
 if __name__ == "__main__":

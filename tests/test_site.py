@@ -161,8 +161,9 @@ def test_search_index_is_compact_and_lists_what_people_look_for(small_site: Buil
             "posts/falv-yuanzhu/", "guide/"} <= locations
     assert not any("caogao" in loc for loc in locations)
     # no empty sections (Material indexed a unit page's empty 党建品牌 / 党员示范岗 headings)
-    assert all(re.sub(r"<[^>]+>", "", d["text"]).strip() for d in docs), [
-        d["location"] for d in docs if not re.sub(r"<[^>]+>", "", d["text"]).strip()]
+    # (a guide page whose words are all in its sections keeps its title-only entry)
+    empty = [d["location"] for d in docs if not re.sub(r"<[^>]+>", "", d["text"]).strip()]
+    assert not [loc for loc in empty if "#" in loc or not loc.startswith("guide/")], empty
     assert not any("#" in d["location"] and d["location"].startswith("units/") for d in docs)
 
 
