@@ -158,3 +158,8 @@ def test_input_method_composition_searches_when_it_ends(page):
     page.locator(".md-search-result__item a[href*='hongse-yinqing']").first.wait_for(timeout=15000)
     assert box.input_value() == "红色引擎"
     cdp.detach()
+
+
+def test_a_pasted_sentence_finds_the_case_it_comes_from(page):
+    got = results(page, "品牌坚持党建引领，把组织优势转化为项目推进优势。")
+    assert got[0] == "brands/hongse-yinqing/", got[:5]

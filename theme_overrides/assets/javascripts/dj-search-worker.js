@@ -56,6 +56,8 @@ const TAGS = /<[^>]*>/g
 // What separates the parts of a query (Material's query syntax characters included).
 const QUERY_SEPARATOR = /[\s\u3000,，.。、;；:：!！?？"“”'‘’()（）《》【】\[\]{}<>|/\\+*~^-]+/
 
+const LONGEST_WORD = 32  // no body word is longer (names are matched whole, by substring)
+
 let docs = []
 let words = []        // per doc: Set of body words
 let inverted = new Map()  // body word -> doc indexes
@@ -65,6 +67,7 @@ function setup({ config, docs: raw }) {
   const ours = config && config.dj
   const separator = new RegExp((config && config.separator) || "[\\s\\-]+", "u")
   docs = raw.map(doc => {
+    doc.text = doc.text || ""
     const title = unescapeHTML(doc.title.replace(TAGS, ""))
     return {
       doc,
@@ -123,7 +126,7 @@ function scorePart(part) {
   // pieces of the part that are body words, with their character spans
   const pieces = []
   for (let i = 0; i < chars.length; i++)
-    for (let j = i + 1; j <= chars.length; j++) {
+    for (let j = i + 1; j <= Math.min(chars.length, i + LONGEST_WORD); j++) {
       const piece = chars.slice(i, j).join("")
       if (j - i >= 2 || chars.length === 1 || !/\p{sc=Han}/u.test(piece))
         if (inverted.has(piece)) pieces.push([piece, i, j])
