@@ -174,8 +174,43 @@ def entries(library: Library, segment: Segment) -> list[dict]:
         out.append(
             _listing(f"years/{year}/", f"{year} 年", [f"{year}年", str(year)], mine, segment)
         )
+    out += overview_entries(library)
     out.append(coverage_entry(library, segment))
     return out
+
+
+def overview_entries(library: Library) -> list[dict]:
+    """The pages that list every unit, theme and year: found by their own names."""
+    years = sorted({c.year for c in library.published}, reverse=True)
+    active = [u for u in library.units if u.active]
+    return [
+        _entry(
+            "units/",
+            "单位",
+            f"共 {len(active)} 个在册单位及其党建品牌、党员示范岗。",
+            ["单位", "单位列表", "全部单位"],
+            [],
+            "",
+        ),
+        _entry(
+            "themes/",
+            "主题",
+            f"按主题查看案例：{'、'.join(library.themes)}。",
+            ["主题", "全部主题"],
+            [],
+            "",
+        ),
+        _entry(
+            "years/",
+            "年份",
+            f"按年份查看案例：{'、'.join(f'{y} 年' for y in years)}。"
+            if years
+            else "尚无已发布的案例。",
+            ["年份", "全部年份"],
+            [],
+            "",
+        ),
+    ]
 
 
 def texts(library: Library) -> list[str]:
