@@ -210,7 +210,7 @@ function search(query) {
     for (const part of parts) terms[part] = false
     const item = {
       location: doc.location,
-      title: highlight(doc.title, parts),
+      title: /<[a-z]/i.test(doc.title) ? doc.title : highlight(doc.title, parts),  // markup: as is
       text: doc.text.replace(/^<p>([^<]*)<\/p>$/, (_, inner) => `<p>${highlight(inner, parts)}</p>`),
       score,
       terms
