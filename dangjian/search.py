@@ -21,7 +21,6 @@ from pathlib import Path
 from .errors import UserError
 from .model import Library
 
-USER_DICT = ".userdict.txt"  # under docs/: MkDocs skips dot files, so it is never published
 SEGMENT_CACHE = ".cache/search"  # under the project, git-ignored
 JIEBA_CACHE = ".cache/jieba"  # jieba's own dictionary cache (marshal): never a shared /tmp
 MEMO_VERSION = "terms-2"  # part of the memo's key: a new way of segmenting starts afresh

@@ -10,9 +10,9 @@ simplified characters, lower case):
       themes and year; a unit's party organization and branches
   w   the distinct words of the body (jieba's search segmentation)
 
-`entries(library, segment)` is a pure function of the model and a segmenter;
-`complete_index` merges them with what Material's plugin indexed of the
-hand-written pages (the guide) and writes the file.
+`raw_entries(library)` is a pure function of the model (the seam's
+SiteSource.search); `complete_index` segments them and merges them with what
+Material's plugin indexed of the hand-written pages (the guide).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _names(values: list[str]) -> list[str]:
 
 
 def _entry(
-    location: str, title: str, preview: str, own: list[str], belongs: list[str], words: str
+    location: str, title: str, preview: str, own: list[str], belongs: list[str], body: str
 ) -> dict:
     entry = {
         "location": location,
@@ -70,8 +70,8 @@ def _entry(
     belongs_to = [n for n in _names(belongs) if n not in entry["n"]]
     if belongs_to:
         entry["m"] = belongs_to
-    if words:
-        entry["w"] = words
+    if body:
+        entry["body"] = body  # plain text; segment_entries() turns it into the words "w"
     return entry
 
 
@@ -90,7 +90,7 @@ def case_body(case: Case) -> str:
     return _join(parts)
 
 
-def case_entry(case: Case, segment: Segment) -> dict:
+def case_entry(case: Case) -> dict:
     unit = case.unit
     belongs = [
         unit.name,
@@ -102,9 +102,7 @@ def case_entry(case: Case, segment: Segment) -> dict:
     ]
     if not isinstance(case, Brand):
         belongs[:0] = list(case.holders)  # a holder's name finds the post first
-    return _entry(
-        case.url, case.title, case.summary, [case.title], belongs, segment(case_body(case))
-    )
+    return _entry(case.url, case.title, case.summary, [case.title], belongs, case_body(case))
 
 
 def _unit_facts(unit: Unit, cases: list[Case]) -> str:
@@ -120,25 +118,21 @@ def _unit_facts(unit: Unit, cases: list[Case]) -> str:
     return "；".join(parts) + "。"
 
 
-def unit_entry(unit: Unit, cases: list[Case], segment: Segment) -> dict:
+def unit_entry(unit: Unit, cases: list[Case]) -> dict:
     facts = _unit_facts(unit, cases)
     belongs = [unit.org, *(b.name for b in unit.branches)]
-    return _entry(
-        f"units/{unit.id}/", unit.name, facts, [unit.name, *unit.aliases], belongs, segment(facts)
-    )
+    return _entry(f"units/{unit.id}/", unit.name, facts, [unit.name, *unit.aliases], belongs, facts)
 
 
-def _listing(
-    location: str, title: str, own: list[str], cases: list[Case], segment: Segment
-) -> dict:
+def _listing(location: str, title: str, own: list[str], cases: list[Case]) -> dict:
     titles = "、".join(c.title for c in cases)
     preview = f"共 {len(cases)} 个案例：{titles}" if cases else "尚无已发布的案例。"
     if len(preview) > PREVIEW:
         preview = preview[:PREVIEW] + "……"
-    return _entry(location, title, preview, own, [], segment(titles))
+    return _entry(location, title, preview, own, [], titles)
 
 
-def coverage_entry(library: Library, segment: Segment) -> dict:
+def coverage_entry(library: Library) -> dict:
     cov = coverage_mod.compute(library)
     brand_missing = "、".join(u.name for u in cov.uncovered_brand) or "无"
     post_missing = "、".join(u.name for u in cov.uncovered_post) or "无"
@@ -147,36 +141,54 @@ def coverage_entry(library: Library, segment: Segment) -> dict:
         f"党员示范岗覆盖率 {cov.post.percent}（{cov.post.fraction}）。"
     )
     body = f"{preview}尚未覆盖党建品牌的单位：{brand_missing}。尚未覆盖党员示范岗的单位：{post_missing}。"
-    return _entry(
-        "coverage/", "覆盖率", preview, ["覆盖率", "覆盖情况"], ["未覆盖单位"], segment(body)
-    )
+    return _entry("coverage/", "覆盖率", preview, ["覆盖率", "覆盖情况"], ["未覆盖单位"], body)
+
+
+def raw_entries(library: Library) -> list[dict]:
+    """Every entry of the generated pages, not yet segmented (plain data: the seam's `search`).
+
+    Cases, units, the brand and post listings, themes, years, the overview
+    pages and coverage. Each entry's `body` is the plain text whose words
+    segment_entries() puts into `w`.
+    """
+    published = library.published
+    out = [case_entry(c) for c in published]
+    for unit in library.units:
+        out.append(unit_entry(unit, [c for c in published if c.unit.id == unit.id]))
+    out.append(_listing("brands/", "党建品牌", ["党建品牌", "品牌"], list(library.brands)))
+    out.append(_listing("posts/", "党员示范岗", ["党员示范岗", "示范岗"], list(library.posts)))
+    for theme in library.themes:
+        mine = [c for c in published if theme in c.themes]
+        slug = theme_slug(library, theme)
+        out.append(_listing(f"themes/{slug}/", f"主题：{theme}", [theme], mine))
+    for year in sorted({c.year for c in published}, reverse=True):
+        mine = [c for c in published if c.year == year]
+        out.append(_listing(f"years/{year}/", f"{year} 年", [f"{year}年", str(year)], mine))
+    out += overview_entries(library)
+    out.append(coverage_entry(library))
+    return out
+
+
+def index_texts(entries: list[dict]) -> list[str]:
+    """Every text segment_entries() will segment (to segment them ahead, in another process)."""
+    return [e["body"] for e in entries if e.get("body")]
+
+
+def segment_entries(entries: list[dict], segment: Segment) -> list[dict]:
+    """The entries as the index holds them: `body` replaced by its search words `w`."""
+    out = []
+    for entry in entries:
+        done = {k: v for k, v in entry.items() if k != "body"}
+        words = segment(entry["body"]) if entry.get("body") else ""
+        if words:
+            done["w"] = words
+        out.append(done)
+    return out
 
 
 def entries(library: Library, segment: Segment) -> list[dict]:
-    """Every entry of the generated pages: cases, units, listings, themes, years, coverage."""
-    published = library.published
-    out = [case_entry(c, segment) for c in published]
-    for unit in library.units:
-        out.append(unit_entry(unit, [c for c in published if c.unit.id == unit.id], segment))
-    out.append(_listing("brands/", "党建品牌", ["党建品牌", "品牌"], list(library.brands), segment))
-    out.append(
-        _listing("posts/", "党员示范岗", ["党员示范岗", "示范岗"], list(library.posts), segment)
-    )
-    for theme in library.themes:
-        mine = [c for c in published if theme in c.themes]
-        out.append(
-            _listing(
-                f"themes/{theme_slug(library, theme)}/", f"主题：{theme}", [theme], mine, segment
-            )
-        )
-    for year in sorted({c.year for c in published}, reverse=True):
-        mine = [c for c in published if c.year == year]
-        out.append(
-            _listing(f"years/{year}/", f"{year} 年", [f"{year}年", str(year)], mine, segment)
-        )
-    out += overview_entries(library)
-    out.append(coverage_entry(library, segment))
-    return out
+    """raw_entries() segmented."""
+    return segment_entries(raw_entries(library), segment)
 
 
 def overview_entries(library: Library) -> list[dict]:
@@ -211,13 +223,6 @@ def overview_entries(library: Library) -> list[dict]:
             "",
         ),
     ]
-
-
-def texts(library: Library) -> list[str]:
-    """Every text entries() will segment (to segment them ahead, in another process)."""
-    seen: list[str] = []
-    entries(library, lambda text: seen.append(text) or "")
-    return seen
 
 
 # ---------------------------------------------------------------------------
@@ -255,18 +260,22 @@ def material_entries(docs: list[dict], segment: Segment) -> Iterator[dict]:
         yield entry
 
 
-def build_index(material: dict, library: Library, segment: Segment) -> bytes:
-    """The whole index, as written: Material's config, our entries, compact UTF-8 JSON."""
+def build_index(material: dict, entries: list[dict], segment: Segment) -> bytes:
+    """The whole index, as written: Material's config, the entries, compact UTF-8 JSON.
+
+    `entries` are raw_entries() of the library; Material's own entries are
+    kept for the hand-written pages only.
+    """
     config = dict(material.get("config") or {}, dj=FORMAT)
-    docs = list(material_entries(material.get("docs") or [], segment)) + entries(library, segment)
-    data = {"config": config, "docs": docs}
+    docs = list(material_entries(material.get("docs") or [], segment))
+    data = {"config": config, "docs": docs + segment_entries(entries, segment)}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def complete_index(path: Path, library: Library, segment) -> tuple[int, int]:
+def complete_index(path: Path, entries: list[dict], segment) -> tuple[int, int]:
     """Replace Material's search_index.json by ours. Returns (bytes before, bytes after)."""
     raw = path.read_bytes()
-    out = build_index(json.loads(raw), library, segment)
+    out = build_index(json.loads(raw), entries, segment)
     if hasattr(segment, "save"):
         segment.save()
     check_segmented(out)
