@@ -89,12 +89,15 @@ class DangjianPlugin(BasePlugin):
                 "请在 plugins 下加上“- search”（见仓库中的 mkdocs.yml）。"
             )
         user_dict = user_dictionary_file(project, self.source)
+        try:
+            self.segmenter = search.Segmenter(project / search.SEGMENT_CACHE, user_dict)
+        except UserError as e:  # no jieba: cases could not be found, so no site
+            raise self._error(e) from e
         search_config = found[0].config
         if "jieba_dict_user" in search_config:
             search_config["jieba_dict_user"] = str(user_dict)
             if not search_config.get("jieba_dict"):
                 _fresh_jieba()
-        self.segmenter = search.Segmenter(project / search.SEGMENT_CACHE, user_dict)
 
         # Material prints config.site_name unescaped (<title>, header); Markup is
         # escaped text that its few `| e` filters leave alone.
@@ -143,7 +146,10 @@ class DangjianPlugin(BasePlugin):
             raise PluginError(
                 f"search 插件没有生成检索索引：{index.name}（请检查 mkdocs.yml 的 search 设置）"
             )
-        search_index.complete_index(index, self.source.search, self.segmenter)
+        try:
+            search_index.complete_index(index, self.source.search, self.segmenter)
+        except UserError as e:  # Chinese text left unsegmented
+            raise self._error(e) from e
 
     def on_build_error(self, *, error: Exception) -> None:
         search.Segmenter.cancel(self._pending)

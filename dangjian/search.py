@@ -110,7 +110,10 @@ def quiet_jieba(project: Path | None = None) -> None:
     """
     import logging
 
-    jieba = _jieba()
+    try:
+        jieba = _jieba()
+    except UserError:
+        return  # Segmenter() says so, where the build can stop cleanly
     jieba.setLogLevel(logging.WARNING)
     if project is not None:
         cache_dir = project / JIEBA_CACHE

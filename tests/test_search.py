@@ -212,3 +212,21 @@ def test_the_unit_page_shows_its_aliases():
     pages = render_pages(library, coverage_mod.compute(library)).files
     assert "<dt>简称</dt><dd>发改局、发改委</dd>" in pages["units/fgw.md"]
     assert "简称" not in pages["units/czj.md"]  # no aliases, no empty line
+
+
+def test_plain_mkdocs_build_without_jieba_stops_with_a_chinese_message(tmp_path: Path):
+    from conftest import make_project
+
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    code = (
+        "import sys; sys.modules['jieba'] = None\n"  # as if jieba were not installed
+        "from mkdocs.__main__ import cli\n"
+        "cli(['build', '--site-dir', 'site'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=project, timeout=300
+    )
+    assert done.returncode != 0
+    assert "缺少中文分词组件 jieba" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (project / "site" / "search").exists()  # no site whose cases cannot be found
