@@ -16,6 +16,7 @@ MkDocs plugin, so the `dangjian` plugin's work is done around it here:
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -85,18 +86,23 @@ def stage_docs(project: Path, source: SiteSource, docs: Path) -> None:
 
 
 def search_items(source: SiteSource) -> list[dict]:
-    """The case entries in Zensical's index format (HTML text, like its own entries)."""
-    return [
-        {
-            "location": e["location"],
-            "level": 1,
-            "title": e["title"],
-            "text": "<p>" + e["text"] + "</p>",
-            "path": [e["title"]],
-            "tags": [],
-        }
-        for e in source.search
-    ]
+    """The library's entries in Zensical's index format: HTML text like its own entries, the
+    page's whole text followed by the names it belongs to (unit, branch, themes, year)."""
+    items = []
+    for e in source.search:
+        words = " ".join(filter(None, [e.get("body", ""), *e.get("m", [])]))
+        text = f"<p>{html.escape(words, quote=False)}</p>" if words else e["text"]
+        items.append(
+            {
+                "location": e["location"],
+                "level": 1,
+                "title": e["title"],
+                "text": text,
+                "path": [e["title"]],
+                "tags": [],
+            }
+        )
+    return items
 
 
 def complete_index(site: Path, source: SiteSource) -> int:
