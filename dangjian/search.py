@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from functools import cache
 from pathlib import Path
 
 from .errors import UserError
+from .files import write_atomic
 from .model import Library
 
 SEGMENT_CACHE = ".cache/search"  # under the project, git-ignored
@@ -261,9 +261,7 @@ class Segmenter:
         for old in self.path.parent.glob("segments-*.json"):
             if old != self.path:
                 old.unlink(missing_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(self.used, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(self.used, ensure_ascii=False, sort_keys=True))
 
 
 def _key(text: str) -> str:

@@ -52,6 +52,8 @@ def config_for(project: Path, library: Library) -> dict:
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str((project / str(theme["custom_dir"])).resolve())
+    extra = config.get("extra")
+    config["extra"] = {**(extra if isinstance(extra, dict) else {}), "dangjian_engine": "zensical"}
     plugins = config.get("plugins") or []
     config["plugins"] = [p for p in plugins if p != "dangjian"]
     if config.get("nav") and not (project / "docs" / GUIDE).is_file():
