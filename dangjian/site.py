@@ -26,7 +26,7 @@ import markupsafe
 import yaml
 
 from . import coverage as coverage_mod
-from . import search
+from . import downloads, search
 from .errors import UserError
 from .model import Brand, Library
 from .pages import Rendered, WebImage, render_pages
@@ -67,11 +67,17 @@ def web_images(project: Path, library: Library) -> dict[str, WebImage]:
 
 def generate(project: Path, library: Library) -> Rendered:
     """Every generated file of the docs/ folder, in memory."""
-    cov = coverage_mod.compute(library)
+    as_of = coverage_mod.as_of_date(source_date_epoch(project))
+    cov = coverage_mod.compute(library, as_of)
+    links = downloads.SiteLinks(
+        casebook_pdf=(project / "docs" / downloads.CASEBOOK_PDF).is_file(),
+        guide=(project / "docs" / GUIDE).is_file(),
+    )
     rendered = render_pages(
-        library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES
+        library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES, links
     )
     rendered.files[search.USER_DICT] = search.user_dictionary(library)
+    rendered.blobs.update(downloads.data_files(library, cov))
     return rendered
 
 
@@ -92,6 +98,7 @@ def write_generated(docs: Path, rendered: Rendered) -> list[str]:
     """
     content: dict[str, bytes | Path] = {k: v.encode("utf-8") for k, v in rendered.files.items()}
     content.update(rendered.assets)
+    content.update(rendered.blobs)
     for rel in content:
         if not rel.startswith(GENERATED_ROOTS) or ".." in rel.split("/"):
             raise ValueError(f"generated path outside the generated folders: {rel}")

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages="fonts-noto-cjk fonts-noto-cjk-extra libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages chromium"
+  packages="$packages chromium libreoffice-calc-nogui libreoffice-writer-nogui"
 fi
 
 missing=""
