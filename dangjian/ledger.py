@@ -4,7 +4,10 @@ Pure functions from the model and its coverage to bytes. Same input, same
 bytes: XlsxWriter dates its zip members 1980-01-01 and we set the document's
 creation time to the as-of date. Every text cell goes through `cell_text`, so
 a name such as "=1+1" or "@SUM(...)" never becomes a formula (OWASP's advice
-on CSV injection), in Excel, WPS or LibreOffice.
+on CSV injection), in Excel, WPS or LibreOffice. The one exception is the
+审核人 column of the xlsx: handles like "@fgw-dangban" are checked by the units
+schema and written as typed text cells, which no spreadsheet evaluates; the
+CSV, which has no cell types, prefixes them like everything else.
 """
 
 from __future__ import annotations
@@ -211,6 +214,9 @@ def ledger_xlsx(library: Library, coverage: Coverage) -> bytes:
     return buf.getvalue()
 
 
+RAW_COLUMNS = {"审核人"}  # schema-checked handles, kept as they are in the xlsx
+
+
 def _sheet(
     book,
     formats: dict,
@@ -233,7 +239,8 @@ def _sheet(
             if isinstance(value, int):
                 sheet.write_number(r, col, value, fmt)
             else:
-                sheet.write_string(r, col, cell_text(value), fmt)
+                text = str(value) if columns[col] in RAW_COLUMNS else cell_text(value)
+                sheet.write_string(r, col, text, fmt)
     for col, head in enumerate(columns):
         widest = max([display_width(head)] + [display_width(str(row[col])) for row in rows])
         sheet.set_column(col, col, min(max(widest + 2, 6), 60))

@@ -63,7 +63,7 @@ def latest_year_text(library: Library, coverage: Coverage) -> tuple[str, str] | 
 def uncovered_groups(coverage: Coverage) -> list[tuple[str, list[str]]]:
     """(what is missing, unit names) for the three groups of units not fully covered."""
     groups = (
-        ("党建品牌和党员示范岗均无", lambda u: not u.has_brand and not u.has_post),
+        ("品牌和示范岗均无", lambda u: not u.has_brand and not u.has_post),
         ("尚无党建品牌", lambda u: not u.has_brand and u.has_post),
         ("尚无党员示范岗", lambda u: u.has_brand and not u.has_post),
     )
@@ -127,7 +127,7 @@ def build_document(library: Library, coverage: Coverage):
     section(f"{'一二三四五'[number - 1]}、尚未覆盖的单位")
     groups = [(label, names) for label, names in uncovered_groups(coverage) if names]
     if groups:
-        widths = (34, 16, 110)
+        widths = (36, 16, 108)
         table = office.table(
             doc,
             ["情况", "单位数", "单位"],
