@@ -186,3 +186,32 @@ def test_write_report_refuses_other_suffixes_and_missing_folders(demo, tmp_path)
     out = report.write_report(*demo, tmp_path / "r.docx")
     assert out.read_bytes() == report.report_docx(*demo)
     assert [p.name for p in tmp_path.iterdir()] == ["r.docx"]  # no temporary left behind
+
+
+def test_pages_link_the_downloads_the_casebook_when_published_and_the_guide(tmp_path):
+    from conftest import SMALL, make_project
+
+    from dangjian.site import generate
+
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    library = open_valid(project)
+    files = generate(project, library).files
+    for page, prefix in (("index.md", ""), ("coverage/index.md", "../")):
+        assert f'href="{prefix}data/ledger.xlsx"' in files[page]
+        assert f'href="{prefix}data/coverage-report.docx"' in files[page]
+        assert "casebook.pdf" not in files[page]
+    cov = coverage_mod.compute(library)
+    gap = next(u for u in cov.units if not (u.has_brand and u.has_post))
+    unit_page = files[f"units/{gap.unit.id}.md"]
+    assert f"<code>{gap.unit.id}</code>" in unit_page
+    assert all(f"<code>{b.id}</code>" in unit_page for b in gap.unit.branches)
+    assert 'href="../../guide/"' in unit_page  # 如何提交案例
+    full = next((u for u in cov.units if u.has_brand and u.has_post), None)
+    if full is not None:
+        assert "如何提交案例" not in files[f"units/{full.unit.id}.md"]
+
+    (project / "docs" / "downloads").mkdir()
+    (project / "docs" / "downloads" / "casebook.pdf").write_bytes(b"%PDF-1.7\n")
+    files = generate(project, library).files
+    assert 'href="downloads/casebook.pdf"' in files["index.md"]
+    assert 'href="../downloads/casebook.pdf"' in files["coverage/index.md"]
