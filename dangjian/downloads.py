@@ -8,6 +8,7 @@ files exist, so the pages link only to what is there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .coverage import Coverage
 from .model import Library
@@ -17,6 +18,7 @@ UNITS_CSV = "data/units.csv"
 REPORT = "data/coverage-report.docx"
 # Not generated: the admin exports the casebook there before building (docs/guide/admin.md).
 CASEBOOK_PDF = "downloads/casebook.pdf"
+GUIDE_INDEX = "guide/index.md"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ class SiteLinks:
         if self.casebook_pdf:
             out.append(Download(CASEBOOK_PDF, "案例汇编（PDF）", "全部已发布案例的印刷版"))
         return tuple(out)
+
+
+def site_links(docs: Path) -> SiteLinks:
+    """What the hand-written part of docs/ holds: the casebook PDF, the 投稿指南."""
+    return SiteLinks(
+        casebook_pdf=(docs / CASEBOOK_PDF).is_file(), guide=(docs / GUIDE_INDEX).is_file()
+    )
 
 
 def data_files(library: Library, coverage: Coverage) -> dict[str, bytes]:

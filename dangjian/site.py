@@ -69,13 +69,8 @@ def generate(project: Path, library: Library) -> Rendered:
     """Every generated file of the docs/ folder, in memory."""
     as_of = coverage_mod.as_of_date(source_date_epoch(project))
     cov = coverage_mod.compute(library, as_of)
-    links = downloads.SiteLinks(
-        casebook_pdf=(project / "docs" / downloads.CASEBOOK_PDF).is_file(),
-        guide=(project / "docs" / GUIDE).is_file(),
-    )
-    rendered = render_pages(
-        library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES, links
-    )
+    rendered = render_pages(library, cov, web_images(project, library),
+                            project / TEMPLATE_OVERRIDES, downloads.site_links(project / "docs"))
     rendered.files[search.USER_DICT] = search.user_dictionary(library)
     rendered.blobs.update(downloads.data_files(library, cov))
     return rendered
