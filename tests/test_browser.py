@@ -2,55 +2,29 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, Built
+from libraries import chromium, serve_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PREFIX = "/dangjian/"
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site only below PREFIX, as an intranet web server mounting it there."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(PREFIX):])
-
-    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-        pass
 
 
 @pytest.fixture(scope="module")
 def server(small_site: Built) -> Iterator[str]:
-    handler = functools.partial(_SubPathHandler, directory=str(small_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_site(small_site.site, PREFIX) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def test_search_coverage_and_unit_page_without_leaving_the_host(browser, server: str):

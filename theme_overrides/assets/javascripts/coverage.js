@@ -40,26 +40,56 @@
     });
   }
 
-  function filters(form, table) {
+  /* The filters exist only with the script, which is what makes them work. */
+  function filterBar(table) {
+    var bar = document.createElement("div");
+    bar.className = "dj-filters";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", "筛选单位");
+    function checkbox(name, text) {
+      var label = document.createElement("label");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = name;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(" " + text));
+      bar.appendChild(label);
+      return box;
+    }
+    var noBrand = checkbox("no-brand", "只看未覆盖品牌");
+    var noPost = checkbox("no-post", "只看未覆盖示范岗");
+    var label = document.createElement("label");
+    label.appendChild(document.createTextNode("组织类型 "));
+    var type = document.createElement("select");
+    type.name = "type";
+    ["全部"].concat(table.getAttribute("data-types").split(" ")).forEach(function (t, i) {
+      var option = document.createElement("option");
+      option.value = i === 0 ? "" : t;
+      option.textContent = t;
+      type.appendChild(option);
+    });
+    label.appendChild(type);
+    bar.appendChild(label);
+    var count = document.createElement("output");
+    count.className = "dj-filters__count";
+    count.setAttribute("aria-live", "polite");
+    bar.appendChild(count);
+
     var rows = table.tBodies[0].rows;
-    var count = form.querySelector(".dj-filters__count");
     function apply() {
-      var noBrand = form.elements["no-brand"].checked;
-      var noPost = form.elements["no-post"].checked;
-      var type = form.elements.type.value;
       var shown = 0;
       Array.prototype.forEach.call(rows, function (r) {
-        var hide = (noBrand && r.getAttribute("data-brand") !== "0") ||
-          (noPost && r.getAttribute("data-post") !== "0") ||
-          (type && r.getAttribute("data-type") !== type);
+        var hide = (noBrand.checked && r.getAttribute("data-brand") !== "0") ||
+          (noPost.checked && r.getAttribute("data-post") !== "0") ||
+          (type.value && r.getAttribute("data-type") !== type.value);
         r.hidden = hide;
         if (!hide) shown += 1;
       });
       count.textContent = "显示 " + shown + " / " + rows.length + " 个单位";
     }
-    form.addEventListener("change", apply);
-    form.addEventListener("submit", function (e) { e.preventDefault(); });
-    form.hidden = false;
+    bar.addEventListener("change", apply);
+    var box = table.closest(".dj-scroll") || table;
+    box.parentNode.insertBefore(bar, box);
     apply();
   }
 
@@ -80,8 +110,7 @@
     if (!table || table.getAttribute("data-dj-ready")) return;
     table.setAttribute("data-dj-ready", "1");
     sortable(table);
-    var form = document.querySelector("form[data-dj-filters]");
-    if (form) filters(form, table);
+    filterBar(table);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
