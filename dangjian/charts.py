@@ -13,7 +13,8 @@ from markupsafe import Markup
 from .coverage import Coverage, Ratio
 
 WIDTH = 400
-MIN_FONT = 13  # SVG units; tests/test_coverage_browser.py checks the rendered size
+# Text is never under 13 SVG units (coverage.css); tests/test_site_coverage_browser.py
+# checks the size it is drawn at on a phone.
 
 
 def _open(cls: str, height: int, title_id: str, title: str) -> list[str]:
