@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -79,7 +79,6 @@ class Rendered:
 
     files: dict[str, str]  # docs-relative path -> text (Markdown, JSON, dictionary)
     assets: dict[str, Path]  # docs-relative path -> source file to copy
-    blobs: dict[str, bytes] = field(default_factory=dict)  # docs-relative path -> bytes
 
 
 def theme_slug(library: Library, theme: str) -> str:

@@ -191,11 +191,11 @@ def test_write_report_refuses_other_suffixes_and_missing_folders(demo, tmp_path)
 def test_pages_link_the_downloads_the_casebook_when_published_and_the_guide(tmp_path):
     from conftest import SMALL, make_project
 
-    from dangjian.site import generate
+    from dangjian.sitesource import site_source
 
     project = make_project(tmp_path / "project", SMALL / "cases")
     library = open_valid(project)
-    files = generate(project, library).files
+    files = site_source(project, library).pages
     for page, prefix in (("index.md", ""), ("coverage/index.md", "../")):
         assert f'href="{prefix}data/ledger.xlsx"' in files[page]
         assert f'href="{prefix}data/coverage-report.docx"' in files[page]
@@ -212,6 +212,6 @@ def test_pages_link_the_downloads_the_casebook_when_published_and_the_guide(tmp_
 
     (project / "docs" / "downloads").mkdir()
     (project / "docs" / "downloads" / "casebook.pdf").write_bytes(b"%PDF-1.7\n")
-    files = generate(project, library).files
+    files = site_source(project, library).pages
     assert 'href="downloads/casebook.pdf"' in files["index.md"]
     assert 'href="../downloads/casebook.pdf"' in files["coverage/index.md"]

@@ -13,7 +13,7 @@ from conftest import REPO, Built
 
 from dangjian import coverage as coverage_mod
 from dangjian import ledger, report
-from dangjian.site import source_date_epoch
+from dangjian.publish import source_date_epoch
 
 pytestmark = pytest.mark.slow
 
