@@ -1,8 +1,4 @@
-"""The demo's coverage page in a real headless Chromium: sort, filter, print, phone.
-
-Named to run after test_site.py: building the demo loads its words into jieba's global
-dictionary, which MkDocs' search plugin shares across builds of one process.
-"""
+"""The demo's coverage page in a real headless Chromium: sort, filter, print, phone."""
 
 from __future__ import annotations
 
