@@ -144,25 +144,9 @@ def set_page(section, margins_mm: Sequence[float] = MARGINS_MM) -> None:
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A complex field (PAGE, TOC...) Word and LibreOffice update when they lay out."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    begin.set(qn("w:dirty"), "true")  # ask Word to update it on open
-    run._r.append(begin)
-    run = paragraph.add_run()
-    text = OxmlElement("w:instrText")
-    text.set(qn("xml:space"), "preserve")
-    text.text = f" {instruction} "
-    run._r.append(text)
-    run = paragraph.add_run()
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run._r.append(sep)
+    _field_start(paragraph, instruction)
     paragraph.add_run(placeholder)
-    run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
+    _field_end(paragraph)
 
 
 def page_number_footer(
@@ -205,7 +189,11 @@ def page_numbering(section, fmt: str = "decimal", start: int | None = None) -> N
 
 def new_section(doc: DocxDocument, odd_page: bool = False):
     """Start a section on a new page (or the next odd page), same page layout."""
-    return doc.add_section(WD_SECTION.ODD_PAGE if odd_page else WD_SECTION.NEW_PAGE)
+    section = doc.add_section(WD_SECTION.ODD_PAGE if odd_page else WD_SECTION.NEW_PAGE)
+    # python-docx copies the previous sectPr: a cover's "different first page"
+    # would otherwise take the page number off the first page of every section.
+    section.different_first_page_header_footer = False
+    return section
 
 
 def heading(doc: DocxDocument, text: str, level: int, fonts: Fonts = DEFAULT_FONTS) -> Paragraph:
@@ -237,12 +225,50 @@ def toc(
     doc: DocxDocument,
     levels: str = "1-2",
     placeholder: str = "（右键单击此处，选择“更新域”生成目录）",
+    entries: Sequence[tuple[int, str]] = (),
+    fonts: Fonts = DEFAULT_FONTS,
 ) -> None:
-    """A TOC field over the heading styles; Word fills it when the field is updated."""
+    """A TOC field over the heading styles; Word fills in page numbers when it updates fields.
+
+    `entries` ((level, text) pairs) are written as the field's current result, so
+    the contents read right before any update (LibreOffice converts without one).
+    """
     p = doc.add_paragraph()
     p.paragraph_format.first_line_indent = Pt(0)
-    _field(p, f'TOC \\o "{levels}" \\h \\z \\u', placeholder)
+    if not entries:
+        _field(p, f'TOC \\o "{levels}" \\h \\z \\u', placeholder)
+    else:
+        _field_start(p, f'TOC \\o "{levels}" \\h \\z \\u')
+        for i, (level, text) in enumerate(entries):
+            q = p if i == 0 else doc.add_paragraph()
+            q.paragraph_format.first_line_indent = Pt(0)
+            q.paragraph_format.left_indent = Pt(21 * (level - 1))
+            r = q.add_run(text)
+            set_font(r._r, fonts.heading if level == 1 else fonts.text, fonts.latin)
+            r.font.bold = level == 1
+        _field_end(q)
     doc.settings.element.append(_update_fields())
+
+
+def _field_start(paragraph: Paragraph, instruction: str) -> None:
+    for kind, text in (("begin", None), (None, instruction), ("separate", None)):
+        run = paragraph.add_run()
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                element.set(qn("w:dirty"), "true")
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        run._r.append(element)
+
+
+def _field_end(paragraph: Paragraph) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(element)
 
 
 def _update_fields():
