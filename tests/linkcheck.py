@@ -1,11 +1,8 @@
-"""A built site served under a sub-path like an intranet, and a crawler of its internal links."""
+"""A crawler of the internal links and anchors of a built site served under a sub-path."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,33 +11,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
+from libraries import serve_site
+
 PREFIX = "/dangjian/"
-
-
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site only below PREFIX, as an intranet web server mounting it there."""
-
-    def translate_path(self, path: str) -> str:
-        if not path.startswith(PREFIX):
-            return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(PREFIX) :])
-
-    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
-        pass
 
 
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
     """The site at http://127.0.0.1:<free port>/dangjian/ while the block runs."""
-    handler = functools.partial(SubPathHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with serve_site(site, PREFIX) as base:
+        yield base
 
 
 class _Page(HTMLParser):

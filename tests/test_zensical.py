@@ -74,14 +74,13 @@ def test_zensical_build_from_the_command_line_publishes_atomically(tmp_path: Pat
 
 @pytest.mark.browser
 def test_chromium_finds_a_case_by_its_title_in_zensicals_search(demo_zensical: Built):
-    from playwright.sync_api import sync_playwright
-    from test_browser import ARTIFACTS, CHROMIUM_ARGS
+    from libraries import chromium
+    from test_browser import ARTIFACTS
 
     case = next(
         c for c in demo_zensical.library.published if re.fullmatch(r"[\u4e00-\u9fff]{3,}", c.title)
     )
-    with serve(demo_zensical.site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with serve(demo_zensical.site) as base, chromium() as browser:
         page = browser.new_page(locale="zh-CN")
         page.goto(base)
         page.locator(".md-search__button").first.click()
@@ -93,4 +92,3 @@ def test_chromium_finds_a_case_by_its_title_in_zensicals_search(demo_zensical: B
         hit.click()
         page.wait_for_url(f"**/dangjian/{case.url}**")
         assert page.locator("h1").first.inner_text() == case.title
-        browser.close()
