@@ -19,6 +19,7 @@ from pathlib import Path
 from . import office
 from .coverage import Coverage, Ratio, units_needed
 from .errors import UserError
+from .files import write_atomic
 from .model import Library
 
 TITLE = "关于党建品牌和党员示范岗覆盖情况的通报"
@@ -288,13 +289,5 @@ def write_report(library: Library, coverage: Coverage, out: Path) -> Path:
     data = report_docx(library, coverage)
     if suffix == ".pdf":
         data = to_pdf(data, ".docx")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    tmp = Path(tmp_name)
-    try:
-        with open(fd, "wb") as f:
-            f.write(data)
-        tmp.chmod(0o666 & ~office.current_umask())
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(out, data)
     return out

@@ -3,11 +3,13 @@ and a fresh copy of the project built by plain `mkdocs build`."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +71,25 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def build(project: Path, site: Path) -> Built:
+FIXED_EPOCH = "1782864000"  # 2026-07-01: the small site's "as of" date, the same on any day
+
+
+@contextlib.contextmanager
+def build_date(epoch: str | None) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to `epoch` (None: left as it is) while the block runs."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def build(project: Path, site: Path, epoch: str | None = None) -> Built:
     """Check and build like `build_cases.py build`, recording MkDocs' warnings."""
     from dangjian.site import build_site
 
@@ -78,7 +98,8 @@ def build(project: Path, site: Path) -> Built:
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        build_site(project, library, site)
+        with build_date(epoch):
+            build_site(project, library, site)
     finally:
         logger.removeHandler(handler)
     return Built(project, library, site, handler.messages)
@@ -87,7 +108,7 @@ def build(project: Path, site: Path) -> Built:
 @pytest.fixture(scope="session")
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     project = make_project(tmp_path_factory.mktemp("small") / "project", SMALL / "cases")
-    return build(project, project / "site")
+    return build(project, project / "site", FIXED_EPOCH)  # compared with tests/golden
 
 
 @pytest.fixture(scope="session")

@@ -205,7 +205,7 @@ def test_pages_link_the_downloads_the_casebook_when_published_and_the_guide(tmp_
     unit_page = files[f"units/{gap.unit.id}.md"]
     assert f"<code>{gap.unit.id}</code>" in unit_page
     assert all(f"<code>{b.id}</code>" in unit_page for b in gap.unit.branches)
-    assert 'href="../../guide/"' in unit_page  # 如何提交案例
+    assert 'href="../guide/index.md"' in unit_page  # 如何提交案例 (source to source, see link())
     full = next((u for u in cov.units if u.has_brand and u.has_post), None)
     if full is not None:
         assert "如何提交案例" not in files[f"units/{full.unit.id}.md"]
