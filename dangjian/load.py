@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import chars
 from .diagnostics import Diagnostic
 
 try:  # libyaml is ~10x faster; PyYAML wheels ship it, but never depend on it
@@ -32,6 +33,7 @@ REGISTRY_FILES = {"units": "units", "themes": "themes", "settings": "settings"}
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _INVISIBLE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+_RAW_BREAK = re.compile("[\x85\u2028\u2029]")  # line breaks to YAML, invisible in editors
 _SAFE = yaml.constructor.SafeConstructor()
 _PLAIN_INT = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
 
@@ -219,6 +221,14 @@ def decode(data: bytes, src: SourceFile) -> str | None:
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
         src.problem("nul", "文件中有空字符（NUL），可能是二进制文件或编码错误：请另存为 UTF-8 纯文本。", line)
+        return None
+    if "\r" in text:  # CRLF and CR-only (old Mac) files: lines as YAML counts them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _RAW_BREAK.search(text):
+        for m in list(_RAW_BREAK.finditer(text))[:20]:
+            line, col = _line_col(text, m.start())
+            src.problem("bad-char", f"有不允许的字符 {chars.describe(m.group())}：YAML 会把它当成换行，"
+                        "编辑器里却看不出来。请删除它（常见于从网页、Word 或聊天软件复制的文字）。", line, col)
         return None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()

@@ -22,6 +22,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from . import chars
 from .diagnostics import Diagnostic
 from .load import LibraryFiles, SourceFile, YamlDate
 from .model import DEFAULT_THEMES, KIND_LABELS
@@ -267,8 +268,9 @@ def validate(files: LibraryFiles, year: int | None = None) -> list[Diagnostic]:
     for src in registry + files.cases:
         out.extend(src.problems)
     for src in registry:
+        root, validator = schemas.files[src.role]
+        _characters(src, src.data, (), root, root, out)
         if src.ok:
-            root, validator = schemas.files[src.role]
             out.extend(schema_diagnostics(src, root, root, validator))
 
     units = _check_units(files.units, out) if files.units and files.units.ok else None
@@ -338,9 +340,13 @@ def _check_cases(files: LibraryFiles, units: dict[str, dict] | None, themes: lis
                 hint = f"是不是「{guess[0]}」？" if guess else "请先在 cases/units.yaml 中登记这个单位，或把文件移到本单位的文件夹。"
                 out.append(Diagnostic(src.rel, 0, 0, "unknown-unit", "", "单位文件夹",
                                       f"文件夹「{src.unit_dir}」不是单位名册（cases/units.yaml）中的单位编号：{hint}"))
-        if not src.ok or not isinstance(src.data, dict):
+        if not isinstance(src.data, dict):
             continue
         kind = src.data.get("kind")
+        root = schemas.case_root
+        _characters(src, src.data, (), root, root["definitions"].get(kind, root) if isinstance(kind, str) else root, out)
+        if not src.ok:
+            continue
         if kind not in schemas.kinds:
             root = schemas.case_root
             line, col = src.at(("kind",)) if "kind" in src.data else (1, 1)
@@ -462,6 +468,43 @@ def _check_image_file(unit_root: Path, folder: str, norm: str) -> str | None:
 
     problem = images.inspect_image(current)
     return f"图片 {folder}{norm} {problem.rstrip('。')}。" if problem else None
+
+
+def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,
+                out: list[Diagnostic]) -> None:
+    """The one rule for characters, on every key and string of a file (see chars.py)."""
+    if isinstance(value, str):
+        sub, parts = _walk(root, schema, path)
+        # Block text is the Markdown fields; a field the schema does not know is
+        # already an error of its own, so only its dangerous characters count.
+        block = (sub.get("contentMediaType") == "text/markdown" or sub.get("x-multiline") is True
+                 or "type" not in sub)
+        bad = chars.first_bad(value, block=block)
+        if bad:
+            index, ch = bad
+            line, col = src.at(path)
+            row = value.count("\n", 0, index)
+            where = f"（在这段文字的第 {row + 1} 行）" if row else ""
+            if ch in "\t\n":
+                message = (f"这里只能写一行文字，不能有{chars.describe(ch)}：请把内容写在同一行"
+                           f"（双引号里不要写「{chars.visible(ch)}」）。")
+            else:
+                message = (f"有不允许的字符 {chars.describe(ch)}{where}：它在页面上看不见，却会改变文字的显示"
+                           f"或被当成指令。请删除它（常见于从网页、Word 或聊天软件复制的文字，"
+                           f"或双引号里「{chars.visible(ch)}」这样的转义）。")
+            out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path), " ".join(parts), message))
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            bad = chars.first_bad(k)
+            if bad:
+                line, col = src.at(path + (k,), key=True)
+                out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path + (chars.visible(k),)), "",
+                                      f"字段名里有不允许的字符 {chars.describe(bad[1])}：请删掉这个字段名后手动重新输入。"))
+                continue
+            _characters(src, v, path + (k,), root, schema, out)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _characters(src, v, path + (i,), root, schema, out)
 
 
 def _placeholders(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,
