@@ -43,7 +43,7 @@ _KINDS = [
 
 
 def describe(ch: str) -> str:
-    """"U+0080 控制字符", "U+202E 双向文字控制字符（RIGHT-TO-LEFT OVERRIDE）"."""
+    """ "U+0080 控制字符", "U+202E 双向文字控制字符（RIGHT-TO-LEFT OVERRIDE）"."""
     kind = next((word for test, word in _KINDS if test(ch)), "控制字符")
     name = unicodedata.name(ch, "")
     return f"U+{ord(ch):04X} {kind}" + (f"（{name}）" if name else "")

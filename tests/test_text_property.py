@@ -23,27 +23,50 @@ from dangjian import coverage, diagnostics, pipeline
 from dangjian.pages import cases_json, md_text, render_pages
 
 # Characters that have broken pages before, mixed into arbitrary text.
-DANGEROUS = list("\x00\x07\t\n\r\x0b\x0c\x1b\x1f\x7f\x80\x85\x9f\u00a0\u200b\u200e\u2028\u2029\u202a\u202e"
-                 "\u2066\u2069\ufeff\ufdd0\ufffe\uffff{}[]()<>&\"'`*_#:|!-\\") + [
-    "{: onerror=alert(1) }", "javascript:alert(1)", "\n---\n", "<img src=x onerror=alert(1)>",
-    "\U0001f600", "\U000e0041", "\U0010ffff", "&#x6a;avascript:", "]]>", "{{ x }}", "{% raw %}",
+DANGEROUS = list(
+    "\x00\x07\t\n\r\x0b\x0c\x1b\x1f\x7f\x80\x85\x9f\u00a0\u200b\u200e\u2028\u2029\u202a\u202e"
+    "\u2066\u2069\ufeff\ufdd0\ufffe\uffff{}[]()<>&\"'`*_#:|!-\\"
+) + [
+    "{: onerror=alert(1) }",
+    "javascript:alert(1)",
+    "\n---\n",
+    "<img src=x onerror=alert(1)>",
+    "\U0001f600",
+    "\U000e0041",
+    "\U0010ffff",
+    "&#x6a;avascript:",
+    "]]>",
+    "{{ x }}",
+    "{% raw %}",
 ]
-texts = st.lists(st.sampled_from(DANGEROUS) | st.text(st.characters(codec=None), max_size=6),
-                 min_size=1, max_size=6).map("".join)
+texts = st.lists(
+    st.sampled_from(DANGEROUS) | st.text(st.characters(codec=None), max_size=6),
+    min_size=1,
+    max_size=6,
+).map("".join)
 
 # (file, how to put the value in): every kind of text field of every input file.
 FIELDS = {
     "case title": ("cases/fgw/hongse-yinqing.yaml", "title: 红色引擎", "title: {v}"),
-    "case summary": ("cases/fgw/hongse-yinqing.yaml", "summary: 以重点项目为载体，把支部建在项目推进一线。",
-                     "summary: {v}"),
-    "case concept (md)": ("cases/fgw/hongse-yinqing.yaml", "concept: |\n  “引擎”寓意支部是推动重点项目落地的动力源。",
-                          "concept: {v}"),
+    "case summary": (
+        "cases/fgw/hongse-yinqing.yaml",
+        "summary: 以重点项目为载体，把支部建在项目推进一线。",
+        "summary: {v}",
+    ),
+    "case concept (md)": (
+        "cases/fgw/hongse-yinqing.yaml",
+        "concept: |\n  “引擎”寓意支部是推动重点项目落地的动力源。",
+        "concept: {v}",
+    ),
     "practice title": ("cases/fgw/hongse-yinqing.yaml", "  - title: 项目专班", "  - title: {v}"),
     "honor": ("cases/fgw/hongse-yinqing.yaml", "  - 区级五星级党支部", "  - {v}"),
     "unit name": ("cases/units.yaml", "name: 区发展和改革局", "name: {v}"),
     "settings organization": ("cases/settings.yaml", None, "organization: {v}\n"),
-    "theme name": ("cases/themes.yaml", None,
-                   "themes: [政治建设, 理论武装, 组织建设, 作风建设, 清廉机关, 为民服务, 业务融合, {v}]\n"),
+    "theme name": (
+        "cases/themes.yaml",
+        None,
+        "themes: [政治建设, 理论武装, 组织建设, 作风建设, 清廉机关, 为民服务, 业务融合, {v}]\n",
+    ),
 }
 
 
@@ -83,7 +106,9 @@ def assert_pages_intact(files: dict[str, str]) -> None:
         assert len(heading) <= 1, path
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=texts, field=st.sampled_from(sorted(FIELDS)))
 def test_any_text_is_refused_or_intact(tmp_path_factory, monkeypatch, value, field):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")
