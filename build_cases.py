@@ -67,14 +67,20 @@ def _open(project: Path, quiet: bool = False):
     return result.library
 
 
+def _absolute(project: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else project / path
+
+
 def _check(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import diagnostics, pipeline
+    from dangjian import diagnostics, paths, pipeline
 
     result = pipeline.open_library(project)
     found = pipeline.narrow(result.diagnostics, project, args.paths)
     report = diagnostics.FORMATS[args.format](found)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        out = paths.output_file(project, _absolute(project, args.output), "--output", "report")
+        out.write_text(report, encoding="utf-8")
         if args.format != "text":
             sys.stdout.write(diagnostics.format_text(found))
     else:
@@ -83,14 +89,14 @@ def _check(project: Path, args: argparse.Namespace) -> int:
 
 
 def _build(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import site
+    from dangjian import paths, site
 
+    site_dir = paths.site_dir(project, _absolute(project, args.site_dir))  # before the long check
     library = _open(project)
     if library is None:
         return EXIT_CONTENT
-    site_dir = Path(args.site_dir)
     started = time.perf_counter()
-    site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
+    site.build_site(project, library, site_dir)
     print(f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
           "可用 serve 命令预览，或把该文件夹发布到内网服务器。")
     return EXIT_OK
@@ -123,15 +129,13 @@ def _codeowners(project: Path, args: argparse.Namespace) -> int:
 
 
 def _casebook(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import casebook
+    from dangjian import casebook, paths
 
+    out = paths.output_file(project, _absolute(project, args.out), "--out", "pdf")
     library = _open(project)
     if library is None:
         return EXIT_CONTENT
-    out = Path(args.out)
-    out = casebook.export_casebook(
-        library, out if out.is_absolute() else project / out, args.unit, args.theme, args.year
-    )
+    out = casebook.export_casebook(library, out, args.unit, args.theme, args.year)
     print(f"已生成案例汇编：{out}")
     return EXIT_OK
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from . import load, validate
+from . import load, paths, validate
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
 from .validate import resolve_ref
@@ -200,6 +200,7 @@ def new_case(project: Path, kind: str, unit: str, case_id: str) -> Path:
         validate.current_year(),
         themes,
     )
+    paths.new_file(project, target)  # the unit folder may be a symlink to anywhere
     folder.mkdir(parents=True, exist_ok=True)
     try:
         # "x": exclusive create, so a file that appeared meanwhile is never replaced.

@@ -26,7 +26,7 @@ import markupsafe
 import yaml
 
 from . import coverage as coverage_mod
-from . import search
+from . import paths, search
 from .errors import UserError
 from .model import Brand, Library
 from .pages import Rendered, WebImage, render_pages
@@ -298,13 +298,13 @@ def _build_site(project: Path, library: Library, site_dir: Path) -> None:
     project = project.resolve()
     site_dir = site_dir.resolve()
     docs = project / "docs"
-    if site_dir == project or docs == site_dir or docs in site_dir.parents:
-        raise UserError(f"站点目录不能是项目根目录或位于 docs/ 之内：{site_dir}", 2)
+    site_dir = paths.site_dir(project, site_dir)
+    paths.clean_stale_staging(site_dir)
     started = time.perf_counter()
     write_generated(docs, generate(project, library))
 
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=paths.staging_prefix(site_dir), dir=site_dir.parent))
     segment = search.Segmenter(project / search.SEGMENT_CACHE, docs / search.USER_DICT)
     pending = segment.start(search.index_texts(library))  # on the other core, meanwhile
     try:
