@@ -8,6 +8,7 @@ intranet page must not request another host; pictures go through `photos`).
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -41,7 +42,56 @@ _CJK_START = re.compile(f"^[ \t]*[{_CJK}]")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _ATX = re.compile(r"^[ \t]{0,3}#")
 
-_md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+_SAFE_URL = re.compile(r"^(?:https?://[^/\\\s]|mailto:[^/\\\s])", re.I)
+_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_QUOTES = re.compile(r"^[ \t]*((?:>[ \t]*){9,})", re.M)
+_INDENT = re.compile(r"^([ \t]{33,})\S", re.M)
+MAX_QUOTE_DEPTH = 8
+MAX_INDENT = 32  # spaces: lists nested about eight deep, or code inside them
+MAX_BRACKETS = 200  # "[" or "]" in one field: Python-Markdown's link search is quadratic in them
+
+
+def link_allowed(url: str) -> bool:
+    """The one URL policy of site and casebook: http(s) and mailto, nothing else.
+
+    Relative paths, fragments ("#concept"), "//host", file:, javascript:,
+    data: and the like point at nothing a reader of both the site and the
+    printed casebook can follow, or at something dangerous.
+    """
+    return bool(_SAFE_URL.match(url.strip()))
+
+
+def _filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "a" and attribute == "href" and not link_allowed(value):
+        return None  # the link text stays, as text
+    return value
+
+
+def structure_problem(text: str) -> str | None:
+    """Why a Markdown field is too deeply nested or too bracket-heavy to render, or None."""
+    if text.count("[") > MAX_BRACKETS or text.count("]") > MAX_BRACKETS:
+        return (f"方括号「[」「]」太多（上限各 {MAX_BRACKETS} 个）：Markdown 会把它们当成链接反复查找。"
+                "请删掉多余的方括号，中文里请用【】。")
+    m = _QUOTES.search(text)
+    if m:
+        return f"引用（行首的「>」）嵌套太深：最多 {MAX_QUOTE_DEPTH} 层。"
+    m = _INDENT.search(text)
+    if m:
+        return f"缩进太深（超过 {MAX_INDENT} 个空格）：列表最多嵌套几层，请减少行首的空格。"
+    return None
+
+
+def _md_html(text: str) -> str:
+    # One Markdown instance per call: the serve watcher and a build may render at once.
+    md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return _HEADING.sub(_demote, md.convert(join_cjk_lines(text)))
+
+
+def link_targets(text: str) -> list[str]:
+    """Every link target of a Markdown field (Markdown links, autolinks and raw <a>)."""
+    if "[" not in text and "<" not in text:
+        return []
+    return [html.unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(_md_html(text))]
 
 
 def _demote(match: re.Match[str]) -> str:
@@ -71,24 +121,21 @@ def join_cjk_lines(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # pages, search text and casebook render the same fields
 def render_markdown(text: str) -> str:
-    """Render one (md) field to sanitized HTML (empty string for empty text)."""
+    """Render one (md) field to sanitized HTML (empty string for empty text).
+
+    Links outside the URL policy lose their target and stay as text. A field
+    `check` would refuse as too deeply nested is shown as plain text.
+    """
     if not text or not text.strip():
         return ""
-    _md.reset()
-    html = _HEADING.sub(_demote, _md.convert(join_cjk_lines(text)))
+    if structure_problem(text):
+        return "<p>" + html.escape(text, quote=False) + "</p>"
     return nh3.clean(
-        html,
+        _md_html(text),
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_filter,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
-
-
-def render_inline(text: str) -> str:
-    """Render a short (md) text without the wrapping paragraph, for use inside a line."""
-    html = render_markdown(text)
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html

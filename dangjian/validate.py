@@ -23,6 +23,7 @@ import fastjsonschema
 import jsonschema
 
 from . import chars
+from . import markdown as md
 from .diagnostics import Diagnostic
 from .load import LibraryFiles, SourceFile, YamlDate
 from .model import DEFAULT_THEMES, KIND_LABELS
@@ -477,9 +478,11 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
         sub, parts = _walk(root, schema, path)
         # Block text is the Markdown fields; a field the schema does not know is
         # already an error of its own, so only its dangerous characters count.
-        block = (sub.get("contentMediaType") == "text/markdown" or sub.get("x-multiline") is True
-                 or "type" not in sub)
+        markdown = sub.get("contentMediaType") == "text/markdown"
+        block = markdown or sub.get("x-multiline") is True or "type" not in sub
         bad = chars.first_bad(value, block=block)
+        if markdown and not bad:
+            _markdown_rules(src, value, path, " ".join(parts), out)
         if bad:
             index, ch = bad
             line, col = src.at(path)
@@ -505,6 +508,21 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _characters(src, v, path + (i,), root, schema, out)
+
+
+def _markdown_rules(src: SourceFile, text: str, path: tuple, label: str, out: list[Diagnostic]) -> None:
+    """A Markdown field renders in bounded time and links only where every reader can follow."""
+    line, col = src.at(path)
+    problem = md.structure_problem(text)
+    if problem:
+        out.append(Diagnostic(src.rel, line, col, "markdown-structure", field_path(path), label, problem))
+        return
+    for url in dict.fromkeys(md.link_targets(text)):
+        if not md.link_allowed(url):
+            out.append(Diagnostic(src.rel, line, col, "bad-link", field_path(path), label,
+                                  f"链接「{chars.visible(chars.shorten(url))}」不可用：链接只能指向 http:// 或 https:// "
+                                  "开头的网址，或 mailto: 邮箱地址；本机文件、相对路径、「#」页内锚点和「//」开头的地址"
+                                  "在网站和印刷版汇编中都无法打开。请写完整的网址，或去掉链接只保留文字。"))
 
 
 def _placeholders(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,
