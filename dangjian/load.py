@@ -48,6 +48,10 @@ class YamlDate:
         return f"YamlDate({self.raw!r})"
 
 
+class YamlNumber(YamlDate):
+    """A plain scalar YAML reads as a number too long to convert (thousands of digits)."""
+
+
 @dataclass
 class SourceFile:
     """One YAML file of the library, parsed (or not) with the place of every node."""
@@ -96,10 +100,12 @@ class LibraryFiles:
 
 
 def _rel(project: Path, path: Path) -> str:
+    """The path as diagnostics show it: relative, and bytes that are not UTF-8 as "\\xff"."""
     try:
-        return path.relative_to(project).as_posix()
+        rel = path.relative_to(project).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    return os.fsencode(rel).decode("utf-8", "backslashreplace") if not rel.isascii() else rel
 
 
 def read_library(project: Path, cases_dir: str = "cases") -> LibraryFiles:
@@ -111,12 +117,16 @@ def read_library(project: Path, cases_dir: str = "cases") -> LibraryFiles:
             Diagnostic(cases_dir, 0, 0, "no-library", "", "", "找不到案例文件夹，请在项目根目录运行。")
         )
         return lib
-    with os.scandir(root) as entries:
-        entries = sorted(entries, key=lambda e: e.name)
+    try:
+        with os.scandir(root) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+    except OSError as e:
+        lib.problems.append(_unreadable(project, root, e))
+        return lib
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
         path = Path(entry.path)
+        if entry.name.startswith(".") and _hidden(lib, entry.name, path):
+            continue
         stem, suffix = os.path.splitext(entry.name)
         if entry.is_symlink() and entry.is_dir():
             lib.problems.append(
@@ -151,12 +161,36 @@ def read_library(project: Path, cases_dir: str = "cases") -> LibraryFiles:
     return lib
 
 
+def _unreadable(project: Path, path: Path, e: OSError) -> Diagnostic:
+    return Diagnostic(_rel(project, path), 0, 0, "unreadable", "", "",
+                      f"无法读取这个文件夹（{e.strerror or e}）：其中的案例不会被检查，也不会出现在网站上。"
+                      "请检查文件夹的权限。")
+
+
+def _hidden(lib: LibraryFiles, name: str, path: Path) -> bool:
+    """Hidden folders and YAML files are refused, never skipped; True if `name` is to be left out."""
+    is_dir = path.is_dir() and not path.is_symlink()
+    if is_dir or os.path.splitext(name)[1].lower() in YAML_SUFFIXES:
+        what = "文件夹" if is_dir else "文件"
+        lib.problems.append(
+            Diagnostic(_rel(lib.project, path), 0, 0, "hidden-file", "", "",
+                       f"隐藏{what}（名称以「.」开头）里的内容不会被检查，也不会出现在网站上："
+                       f"请去掉名称开头的「.」，或删除这个{what}。")
+        )
+    return True  # other hidden files (.gitkeep, .DS_Store) hold no content
+
+
 def _read_unit_dir(lib: LibraryFiles, folder: Path) -> None:
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    def failed(e: OSError) -> None:
+        lib.problems.append(_unreadable(lib.project, Path(e.filename or folder), e))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=failed):
+        dirnames[:] = sorted(d for d in dirnames if not (d.startswith(".") and _hidden(lib, d, Path(dirpath, d))))
         nested = dirpath != str(folder)
         for name in sorted(filenames):
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in YAML_SUFFIXES:
+            if name.startswith(".") and _hidden(lib, name, Path(dirpath, name)):
+                continue
+            if os.path.splitext(name)[1].lower() not in YAML_SUFFIXES:
                 continue
             path = Path(dirpath, name)
             rel = _rel(lib.project, path)
@@ -487,8 +521,8 @@ def _scalar(node: yaml.ScalarNode, path: tuple, src: SourceFile) -> Any:
             return _SAFE.construct_yaml_int(node)
         if tag == _T + "float":
             return _SAFE.construct_yaml_float(node)
-    except (ValueError, OverflowError):
-        return YamlDate(node.value)
+    except (ValueError, OverflowError):  # e.g. more digits than Python converts
+        return YamlNumber(node.value) if tag in (_T + "int", _T + "float") else YamlDate(node.value)
     return YamlDate(node.value)  # timestamps: kept unconstructed, never valid anywhere
 
 

@@ -25,13 +25,26 @@ import jsonschema
 from . import chars
 from . import markdown as md
 from .diagnostics import Diagnostic
-from .load import LibraryFiles, SourceFile, YamlDate
+from .load import LibraryFiles, SourceFile, YamlDate, YamlNumber
 from .model import DEFAULT_THEMES, KIND_LABELS
 
 SCHEMA_DIR = Path(__file__).parent / "schema"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 PLACEHOLDER = re.compile(r"【请填写[^】]*】")
 SLUG_RULE = "只能用小写字母、数字和连字符「-」，以字母或数字开头，最长 63 个字符"
+# Ids that name a listing page ("index") or a Windows device (no checkout could hold them).
+RESERVED_IDS = frozenset(
+    ["index", "con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)]
+)
+
+
+def reserved_id(value: str) -> str | None:
+    """Why an id (case, unit or branch) is reserved, or None."""
+    if value.lower() not in RESERVED_IDS:
+        return None
+    if value.lower() == "index":
+        return "「index」是网站列表页的名称，用作编号会替换掉列表页"
+    return f"「{value}」是 Windows 的设备名，Windows 电脑无法保存这样命名的文件和文件夹"
 
 
 @cache
@@ -141,10 +154,12 @@ def _yaml_reading(value: Any, raw: str | None) -> str:
     """How YAML 1.1 misread an unquoted value, in words."""
     if isinstance(value, bool):
         return f"「{raw}」没有加引号，会被 YAML 当成布尔值（是/否）"
+    if isinstance(value, YamlNumber):
+        return f"「{chars.shorten(value.raw)}」没有加引号，会被 YAML 当成一个太长的数字"
     if isinstance(value, YamlDate):
         return f"「{raw}」没有加引号，会被 YAML 当成日期或时间"
-    if isinstance(value, (int, float)) and raw is not None and raw != str(value):
-        return f"「{raw}」没有加引号，会被 YAML 当成数字 {value}"
+    if isinstance(value, (int, float)) and raw is not None and raw != chars.shorten(str(value)):
+        return f"「{raw}」没有加引号，会被 YAML 当成数字 {chars.shorten(str(value))}"
     if isinstance(value, (int, float)):
         return f"「{raw}」没有加引号，会被 YAML 当成数字"
     return ""
@@ -170,6 +185,8 @@ def _type_message(expected: Any, value: Any, raw: str | None, key: str) -> str:
             return f"「{raw}」没有加引号，会被 YAML 当成布尔值（是/否）：这里只写年份，例如 {key}: 2024。"
         if isinstance(value, str) and value.strip().isdigit():
             return f"应该是整数，不要加引号：写成 {key}: {value.strip()}。"
+        if isinstance(value, YamlNumber):
+            return f"「{chars.shorten(value.raw)}」这个数太长了（{len(value.raw)} 位）：这里只写年份，例如 {key}: 2024。"
         if isinstance(value, YamlDate):
             return f"「{raw}」会被 YAML 当成日期：这里只写年份，例如 {key}: 2024。"
         return "应该是整数（年份如 2024，不加引号）。"
@@ -200,6 +217,7 @@ def schema_diagnostics(
         line, col = src.at(path)
         value = error.instance
         raw = src.raw.get(path)
+        raw = chars.shorten(raw) if raw is not None else None
 
         def diag(code: str, message: str, at: tuple[int, int] = (line, col), p: tuple = path,
                  lab: str = label) -> Diagnostic:
@@ -227,12 +245,15 @@ def schema_diagnostics(
             yield diag("too-few", f"至少要写 {error.validator_value} 项，每项单独一行，以「- 」开头。")
         elif kw in ("enum", "const"):
             allowed = error.validator_value if kw == "enum" else [error.validator_value]
-            yield diag("not-allowed", f"「{raw if raw is not None else value}」不可用：" + _enum_message(key, allowed))
+            shown = raw if raw is not None else chars.shorten(str(value))
+            yield diag("not-allowed", f"「{shown}」不可用：" + _enum_message(key, allowed))
         elif kw == "pattern":
-            yield diag("bad-id", f"「{value}」不符合编号规则：{SLUG_RULE}。"
-                       if "a-z0-9" in error.validator_value else f"「{value}」格式不对：{sub.get('description', '')}。")
+            shown = chars.shorten(value)
+            yield diag("bad-id", f"「{shown}」不符合编号规则：{SLUG_RULE}。"
+                       if "a-z0-9" in error.validator_value else f"「{shown}」格式不对：{sub.get('description', '')}。")
         elif kw in ("minimum", "maximum"):
-            note = f"「{raw}」会被 YAML 读成 {value}，" if raw is not None and raw != str(value) else f" {value} "
+            shown = chars.shorten(str(value))
+            note = f"「{raw}」会被 YAML 读成 {shown}，" if raw is not None and raw != shown else f" {shown} "
             if key == "year":
                 hi = resolve_ref(root, schema).get("properties", {}).get("year", {}).get("maximum", "今年")
                 yield diag("year-range", f"年份{note}不在 1990 到 {hi} 之间：请写四位数的年份，例如 2023。")
@@ -255,7 +276,7 @@ def _unknown_field(src: SourceFile, root: dict, sub: dict, path: tuple, extra: s
     else:
         hint = "这里可以写的字段有：" + "、".join(known) + "。"
     return Diagnostic(src.rel, line, col, "unknown-field", field_path(path + (extra,)),
-                      label, f"不认识的字段「{extra}」：{hint}")
+                      label, f"不认识的字段「{chars.shorten(extra)}」：{hint}")
 
 
 # -- the library --------------------------------------------------------------
@@ -297,6 +318,11 @@ def _check_units(src: SourceFile, out: list[Diagnostic]) -> dict[str, dict] | No
                                   f"单位列表(units) 第{i + 1}项 单位编号(id)",
                                   f"单位编号「{uid}」重复（第 {src.at(units[uid]['_path'])[0]} 行已用过）：每个单位的编号必须不同。"))
             continue
+        why = reserved_id(uid)
+        if why:
+            line, col = src.at(("units", i, "id"))
+            out.append(Diagnostic(src.rel, line, col, "reserved-id", f"units[{i}].id",
+                                  f"单位列表(units) 第{i + 1}项 单位编号(id)", f"{why}：请换一个单位编号。"))
         units[uid] = dict(unit, _path=("units", i, "id"))
         own = unit.get("branches") if isinstance(unit.get("branches"), list) else []
         if own and unit.get("org_type") == "党支部":
@@ -309,6 +335,12 @@ def _check_units(src: SourceFile, out: list[Diagnostic]) -> dict[str, dict] | No
             if not isinstance(bid, str):
                 continue
             place = ("units", i, "branches", j, "id")
+            why = reserved_id(bid)
+            if why:
+                line, col = src.at(place)
+                out.append(Diagnostic(src.rel, line, col, "reserved-id", field_path(place),
+                                      f"单位列表(units) 第{i + 1}项 下设支部(branches) 第{j + 1}项 支部编号(id)",
+                                      f"{why}：请换一个支部编号。"))
             if bid in branches:
                 line, col = src.at(place)
                 out.append(Diagnostic(src.rel, line, col, "duplicate-id", field_path(place),
@@ -332,7 +364,10 @@ def _check_cases(files: LibraryFiles, units: dict[str, dict] | None, themes: lis
         by_id.setdefault(src.stem, []).append(src)
         if not SLUG.match(src.stem):
             out.append(Diagnostic(src.rel, 0, 0, "bad-id", "", "文件名",
-                                  f"文件名「{src.stem}」就是案例编号，不符合编号规则：{SLUG_RULE}。请重命名文件，例如 hongse-yinqing.yaml。"))
+                                  f"文件名「{chars.shorten(src.stem)}」就是案例编号，不符合编号规则：{SLUG_RULE}。请重命名文件，例如 hongse-yinqing.yaml。"))
+        elif reserved_id(src.stem):
+            out.append(Diagnostic(src.rel, 0, 0, "reserved-id", "", "文件名",
+                                  f"文件名就是案例编号，{reserved_id(src.stem)}：请重命名文件，例如 hongse-yinqing.yaml。"))
         unit = None
         if units is not None:
             unit = units.get(src.unit_dir)
@@ -402,10 +437,6 @@ def _cross_checks(src: SourceFile, root: dict, schema: dict, unit: dict | None,
             hint = f"是不是「{guess[0]}」？" if guess else ""
             add("unknown-theme", ("themes", i),
                 f"主题「{theme}」不在主题列表中：{hint}可选的主题有 " + "、".join(themes) + "。")
-    for m, metric in enumerate(data.get("metrics") or []):
-        value = metric.get("value") if isinstance(metric, dict) else None
-        if isinstance(value, float) and not math.isfinite(value):
-            add("bad-number", ("metrics", m, "value"), "数值必须是一个普通的数字。")
     unit_root = src.path.parent
     images = []
     if isinstance(data.get("logo"), str):
@@ -496,6 +527,18 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
                            f"或被当成指令。请删除它（常见于从网页、Word 或聊天软件复制的文字，"
                            f"或双引号里「{chars.visible(ch)}」这样的转义）。")
             out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path), " ".join(parts), message))
+    elif isinstance(value, float) and not isinstance(value, bool):
+        # JSON Schema counts 2023.0 as an integer and lets NaN and infinity pass
+        # as numbers; neither is what a contributor meant.
+        sub, parts = _walk(root, schema, path)
+        line, col = src.at(path)
+        if not math.isfinite(value):
+            out.append(Diagnostic(src.rel, line, col, "bad-number", field_path(path), " ".join(parts),
+                                  "数值必须是一个普通的数字。"))
+        elif sub.get("type") == "integer" and value.is_integer():
+            raw = chars.shorten(src.raw.get(path, str(value)))
+            out.append(Diagnostic(src.rel, line, col, "not-integer", field_path(path), " ".join(parts),
+                                  f"应该是整数，不能带小数点：把「{raw}」写成 {int(value)}。"))
     elif isinstance(value, dict):
         for k, v in value.items():
             bad = chars.first_bad(k)
