@@ -8,6 +8,7 @@ A thin layer: parse arguments, call the library, set the exit code
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import os
 import sys
@@ -140,6 +141,28 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_FAULTS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EFBIG: "文件超过了允许的大小（例如 ulimit -f 的限制）",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EIO: "读写设备出错",
+}
+
+
+def _environment_fault(e: OSError) -> str:
+    """An OSError in words: what failed, where, and that nothing was replaced."""
+    from dangjian.chars import visible
+
+    name = e.filename2 or e.filename  # copies name the source first, the target second
+    where = visible(os.fsdecode(name)) if name else "输出位置"
+    reason = _FAULTS.get(e.errno or 0) or (e.strerror or type(e).__name__)
+    return (f"无法写入或读取 {where}：{reason}。原有的站点和文件没有被替换；"
+            "请腾出空间、检查权限或换一个输出位置后重试。")
+
+
 COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook,
             "codeowners": _codeowners}
 
@@ -164,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as e:  # the machine, not the program: disk full, read-only, ulimit -f
+        print(f"错误：{_environment_fault(e)}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as e:  # a bug of ours: say so plainly; DANGJIAN_DEBUG=1 shows the traceback
         if os.environ.get("DANGJIAN_DEBUG"):
             raise

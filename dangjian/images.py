@@ -28,6 +28,7 @@ import PIL
 from PIL import Image, ImageCms, ImageOps
 
 from .errors import UserError
+from .rendition_check import metadata_free
 
 MAX_FILE_BYTES: int = 15 * 1024 * 1024
 MAX_PIXELS: int = 40_000_000
@@ -416,10 +417,14 @@ class ImagePipeline:
 
 
 def _cached(path: Path, fmt: str) -> Rendition | None:
-    if not path.is_file():
-        return None
+    """A cache entry, if it is a plain file holding pixels only (see rendition_check)."""
     try:
-        with Image.open(path, formats=[fmt]) as im:
+        if path.is_symlink() or not path.is_file():
+            return None
+        data = path.read_bytes()
+        if not metadata_free(data, fmt):
+            return None  # planted or damaged: encoded again from the source, over it
+        with Image.open(io.BytesIO(data), formats=[fmt]) as im:
             return Rendition(path, im.width, im.height, _MIME[fmt])
     except Exception:  # noqa: BLE001 - an unreadable cache entry is simply encoded again
         return None
