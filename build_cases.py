@@ -81,7 +81,7 @@ def _check(project: Path, args: argparse.Namespace) -> int:
     report = diagnostics.FORMATS[args.format](found)
     if args.output:
         out = paths.output_file(project, _absolute(project, args.output), "--output", "report")
-        out.write_text(report, encoding="utf-8")
+        paths.write_text(out, report)
         if args.format != "text":
             sys.stdout.write(diagnostics.format_text(found))
     else:

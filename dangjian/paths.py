@@ -141,6 +141,20 @@ def new_file(project: Path, target: Path) -> Path:
     return path
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a report whole or not at all: a temporary file beside it, then a rename.
+
+    An OSError (disk full, ulimit -f) names `path` and leaves any earlier file as it was.
+    """
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(text.encode("utf-8"))
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OSError(e.errno, e.strerror, str(path)) from None
+
+
 def staging_prefix(site: Path) -> str:
     """Name prefix of a build's staging folder beside `site`, carrying the builder's pid."""
     return f".{site.name}.new-{os.getpid()}-"

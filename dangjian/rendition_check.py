@@ -14,7 +14,9 @@ import struct
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # What Pillow's PNG encoder writes for our images, and nothing that can hold text.
-_PNG_CHUNKS = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"cHRM", b"pHYs"})
+_PNG_CHUNKS = frozenset(
+    {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND", b"sRGB", b"gAMA", b"cHRM", b"pHYs"}
+)
 _JFIF = b"JFIF\x00"
 # Markers without a length field: SOI, EOI, TEM, RST0-7.
 _STANDALONE = {0xD8, 0xD9, 0x01, *range(0xD0, 0xD8)}

@@ -209,6 +209,8 @@ def schema_diagnostics(
     src: SourceFile, root: dict, schema: dict, validator: jsonschema.Draft7Validator
 ) -> Iterator[Diagnostic]:
     for error in validator.iter_errors(src.data):
+        if isinstance(error.instance, float) and not math.isfinite(error.instance):
+            continue  # NaN and infinity: one "bad-number" diagnostic says it all
         path = tuple(error.absolute_path)
         kw = error.validator
         sub, parts = _walk(root, schema, path)
@@ -520,7 +522,8 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
             row = value.count("\n", 0, index)
             where = f"（在这段文字的第 {row + 1} 行）" if row else ""
             if ch in "\t\n":
-                message = (f"这里只能写一行文字，不能有{chars.describe(ch)}：请把内容写在同一行"
+                fix = "换成空格" if ch == "\t" else "把内容写在同一行"
+                message = (f"这里只能写一行文字，不能有 {chars.describe(ch)}：请{fix}"
                            f"（双引号里不要写「{chars.visible(ch)}」）。")
             else:
                 message = (f"有不允许的字符 {chars.describe(ch)}{where}：它在页面上看不见，却会改变文字的显示"
