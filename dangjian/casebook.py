@@ -27,11 +27,11 @@ from urllib.parse import unquote, urlparse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from .epoch import current_year
 from .errors import UserError
 from .images import ImagePipeline, Rendition
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
-from .validate import current_year
 
 TEMPLATES = Path(__file__).parent / "templates" / "casebook"
 # The faces are named, never left to fontconfig's taste: a serif CJK face for

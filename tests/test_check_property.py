@@ -74,7 +74,7 @@ def test_random_structures_never_raise(tmp_path_factory, value):
 @given(value=yamlish, key=st.sampled_from(["title", "year", "practices", "themes", "metrics", "photos", "honors"]))
 def test_fast_path_agrees_with_jsonschema(value, key):
     """The compiled fast check accepts exactly what jsonschema accepts (same schema file)."""
-    from dangjian.validate import _schemas
+    from dangjian.schemas import compiled as _schemas
 
     schemas = _schemas(2026)
     base = {"kind": "brand", "title": "红色引擎", "concept": "x", "practices": [{"title": "a", "text": "b"}],
