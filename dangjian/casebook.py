@@ -29,9 +29,9 @@ from markupsafe import Markup
 
 from .epoch import current_year
 from .errors import UserError
-from .images import ImagePipeline, Rendition
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
+from .renditions import ImagePipeline, Rendition
 
 TEMPLATES = Path(__file__).parent / "templates" / "casebook"
 # The faces are named, never left to fontconfig's taste: a serif CJK face for

@@ -23,7 +23,6 @@ import jinja2
 from markupsafe import Markup
 
 from .coverage import Coverage, Ratio
-from .images import alt_text
 from .markdown import render_markdown
 from .model import ORG_TYPES, Brand, Case, Library, Unit
 
@@ -78,6 +77,13 @@ class Rendered:
 
     files: dict[str, str]  # docs-relative path -> text (Markdown, JSON, dictionary)
     assets: dict[str, Path]  # docs-relative path -> source file to copy
+
+
+def alt_text(role: str, caption: str, title: str) -> str:
+    """Alt text: a photo's caption (else the case title); a logo is named after its brand."""
+    if role == "logo":
+        return f"{title}品牌标识" if title else "品牌标识"
+    return caption.strip() or title
 
 
 def theme_slug(library: Library, theme: str) -> str:

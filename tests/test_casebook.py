@@ -276,7 +276,7 @@ def test_cover_and_preface_come_from_settings(book: Book) -> None:
 
 
 def test_html_names_its_fonts_and_language(library: Library, project: Path) -> None:
-    from dangjian.images import ImagePipeline
+    from dangjian.renditions import ImagePipeline
 
     cases = casebook.select_cases(library, [], [], [])
     html = casebook.render_html(library, cases, ImagePipeline(project / ".cache" / "images"))

@@ -22,8 +22,8 @@ from libraries import BASE, overlay_library
 from PIL import Image
 
 from dangjian import load, markdown, pipeline
-from dangjian.images import ImagePipeline
 from dangjian.rendition_check import metadata_free
+from dangjian.renditions import ImagePipeline
 
 FIXED_EPOCH = "1782864000"
 ENV = dict(os.environ, SOURCE_DATE_EPOCH=FIXED_EPOCH)
