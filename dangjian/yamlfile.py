@@ -18,13 +18,7 @@ import yaml
 
 from .diagnostics import Diagnostic
 from .schemas import field_names
-
-try:  # libyaml is ~10x faster; PyYAML wheels ship it, but never depend on it
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader
-
-MAX_DEPTH = 12  # the deepest valid structure is 3 levels; anything far beyond is an attack
+from .yamlcompose import Refused, compose
 
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_T + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -193,108 +187,16 @@ def _yaml_problem(e: yaml.YAMLError, src: SourceFile) -> None:
     src.problem("yaml-syntax", message, line, col)
 
 
-class _Refused(Exception):
-    """Composing stopped at a construct no case file may use (already reported)."""
-
-
-def compose(text: str, src: SourceFile) -> yaml.Node | None:
-    """The YAML node tree of `text`, built from libyaml's events without recursion.
-
-    libyaml's own composer recurses once per nesting level and dies with a
-    segmentation fault on a few kilobytes of "[" or "{a: ", below the size cap;
-    here depth is counted while the events arrive and the file is refused at
-    MAX_DEPTH + 1, as are anchors and aliases (they hide content and enable
-    alias bombs). Raises yaml.YAMLError for malformed YAML, _Refused once a
-    problem was recorded.
-    """
-    loader = _Loader(text)
-    try:
-        loader.get_event()  # StreamStart
-        if loader.check_event(yaml.StreamEndEvent):
-            return None
-        document = loader.get_event()
-        root: yaml.Node | None = None
-        stack: list[yaml.Node] = []
-        keys: list[list] = []  # per open mapping: the pending key, if any
-        while not loader.check_event(yaml.DocumentEndEvent):
-            event = loader.get_event()
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node = stack.pop()
-                node.end_mark = event.end_mark
-                if isinstance(node, yaml.MappingNode):
-                    keys.pop()
-                continue
-            m = event.start_mark
-            if isinstance(event, yaml.AliasEvent) or event.anchor:
-                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                src.problem(
-                    "yaml-anchor",
-                    f"不支持 YAML 锚点和别名（{sign}{event.anchor}）：请把内容直接写出来，不要引用其他位置。",
-                    m.line + 1,
-                    m.column + 1,
-                )
-                raise _Refused
-            is_key = bool(stack) and isinstance(stack[-1], yaml.MappingNode) and not keys[-1]
-            if len(stack) > MAX_DEPTH and not is_key:  # a value's depth, as _convert counts it
-                limit = (
-                    "案例文件最多只有三层结构"
-                    if src.role == "case"
-                    else "这个文件用不到这么多层结构"
-                )
-                src.problem("too-deep", f"嵌套层级太深：{limit}。", m.line + 1, m.column + 1)
-                raise _Refused
-            node = _node(loader, event)
-            if stack:
-                parent = stack[-1]
-                if isinstance(parent, yaml.SequenceNode):
-                    parent.value.append(node)
-                elif is_key:
-                    keys[-1].append(node)
-                else:
-                    parent.value.append((keys[-1].pop(), node))
-            else:
-                root = node
-            if not isinstance(node, yaml.ScalarNode):
-                stack.append(node)
-                if isinstance(node, yaml.MappingNode):
-                    keys.append([])
-        loader.get_event()  # DocumentEnd
-        if not loader.check_event(yaml.StreamEndEvent):
-            event = loader.get_event()
-            raise yaml.composer.ComposerError(
-                "expected a single document in the stream",
-                document.start_mark,
-                "but found another document",
-                event.start_mark,
-            )
-        return root
-    finally:
-        loader.dispose()
-
-
-def _node(loader: Any, event: yaml.Event) -> yaml.Node:
-    tag = event.tag
-    if isinstance(event, yaml.ScalarEvent):
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        return yaml.ScalarNode(
-            tag, event.value, event.start_mark, event.end_mark, style=event.style
-        )
-    kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-    if tag is None or tag == "!":
-        tag = loader.resolve(kind, None, event.implicit)
-    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
-
-
 def parse_text(text: str, src: SourceFile) -> None:
     if scan_traps(text, src):
         return
     try:
-        node = compose(text, src)
+        node = compose(text, case=src.role == "case")
     except yaml.YAMLError as e:
         _yaml_problem(e, src)
         return
-    except _Refused:
+    except Refused as e:
+        src.problem(e.code, e.message, e.line, e.column)
         return
     if node is None:
         src.problem("empty", "文件是空的（或只有注释）：请按模板填写内容，或删除这个文件。", 1, 1)
