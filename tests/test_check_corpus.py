@@ -86,7 +86,7 @@ NOT_IN_A_CHECKOUT = {
 
 def rule_ids() -> set[str]:
     """Every rule id the code can emit, read from the source: Diagnostic(..., code, ...),
-    src.problem(code, ...), the schema wording's diag(code, ...) and the trap table."""
+    src.problem(code, ...), Refused(code, ...), diag(code, ...) and the trap table."""
     import ast
 
     ids: set[str] = set()
@@ -95,7 +95,7 @@ def rule_ids() -> set[str]:
             if isinstance(node, ast.Call):
                 fn = node.func
                 name = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", "")
-                at = {"Diagnostic": 3, "problem": 0, "diag": 0, "add": 0}.get(name)
+                at = {"Diagnostic": 3, "problem": 0, "diag": 0, "add": 0, "Refused": 0}.get(name)
                 if at is not None and len(node.args) > at:
                     arg = node.args[at]
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
