@@ -166,3 +166,68 @@ def test_block_text_may_hold_line_breaks_and_tabs(tmp_path, monkeypatch):
     project = overlay_library(tmp_path / "p")
     put(project, "case concept (md)", "第一行\n\n    代码\t缩进\n第三行")
     assert pipeline.open_library(project).diagnostics == []
+
+
+# -- the real build: pages, search index, data file and casebook HTML ---------------
+
+
+def accepted_text(limit: int) -> st.SearchStrategy[str]:
+    """Strings `check` accepts in a single-line field of at most `limit` characters."""
+    from dangjian import chars
+
+    return texts.map(lambda v: " ".join(v.split())[:limit]).filter(
+        lambda v: len(v) >= 2 and chars.first_bad(v) is None and "【请填写" not in v
+    )
+
+
+@pytest.mark.slow
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(title=accepted_text(30), unit=accepted_text(40), practice=accepted_text(60))
+def test_accepted_text_is_intact_and_inert_in_the_built_site_and_casebook(
+    tmp_path_factory, monkeypatch, title, unit, practice
+):
+    from conftest import make_project
+    from libraries import BASE
+    from test_hostile import inert_problems, scan_html
+
+    from dangjian import casebook
+    from dangjian.renditions import ImagePipeline
+    from dangjian.site import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")
+    project = make_project(tmp_path_factory.mktemp("built") / "project", BASE / "cases")
+    put(project, "case title", title)
+    put(project, "unit name", unit)
+    put(project, "practice title", practice)
+    result = pipeline.open_library(project)
+    assert result.library is not None, diagnostics.format_text(result.diagnostics)
+    library = result.library
+    build_site(project, library, project / "site")
+    site = project / "site"
+
+    def flat(text: str) -> str:
+        return " ".join(text.replace("\u200b", "").replace("\u034f", "").split())
+
+    for html_file in site.rglob("*.html"):
+        where = html_file.relative_to(site).as_posix()
+        assert inert_problems(scan_html(html_file.read_text(encoding="utf-8")), where) == []
+    brand = scan_html(
+        (site / "brands" / "hongse-yinqing" / "index.html").read_text(encoding="utf-8")
+    )
+    assert brand.title.startswith(f"{title} - ")
+    assert flat(title) in flat(brand.visible) and flat(practice) in flat(brand.visible)
+    assert flat(unit) in flat(
+        scan_html((site / "units" / "fgw" / "index.html").read_text("utf-8")).visible
+    )
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    doc = next(d for d in index["docs"] if d["location"] == "brands/hongse-yinqing/")
+    assert flat(html.unescape(doc["title"])) == flat(title)
+    assert inert_problems(scan_html(doc["text"], None), "search") == []
+    rows = json.loads((site / "data" / "cases.json").read_text(encoding="utf-8"))
+    assert next(r for r in rows if r["id"] == "hongse-yinqing")["title"] == title
+    book = casebook.render_html(
+        library, library.cases, ImagePipeline(project / ".cache" / "images")
+    )
+    scan = scan_html(book, None)
+    assert inert_problems(scan, "casebook") == []
+    assert flat(title) in flat(scan.visible) and flat(unit) in flat(scan.visible)
