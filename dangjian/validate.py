@@ -23,7 +23,6 @@ from .wording import (
     SLUG,
     SLUG_RULE,
     _enum_message,
-    _walk,
     field_label,
     field_path,
     schema_diagnostics,
@@ -221,17 +220,21 @@ def _cross_checks(src: SourceFile, root: dict, schema: dict, unit: dict | None,
 
 
 def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,
-                out: list[Diagnostic]) -> None:
-    """The one rule for characters, on every key and string of a file (see chars.py)."""
+                out: list[Diagnostic], sub: dict | None = None) -> None:
+    """The one rule for characters, on every key and string of a file (see chars.py).
+
+    The schema is followed alongside the data (`sub`: the schema of `value`);
+    labels are worked out only for a value that breaks a rule.
+    """
+    sub = resolve_ref(root, schema) if sub is None else sub
     if isinstance(value, str):
-        sub, parts = _walk(root, schema, path)
         # Block text is the Markdown fields; a field the schema does not know is
         # already an error of its own, so only its dangerous characters count.
         markdown = sub.get("contentMediaType") == "text/markdown"
         block = markdown or sub.get("x-multiline") is True or "type" not in sub
         bad = chars.first_bad(value, block=block)
         if markdown and not bad:
-            _markdown_rules(src, value, path, " ".join(parts), out)
+            _markdown_rules(src, value, path, root, schema, out)
         if bad:
             index, ch = bad
             line, col = src.at(path)
@@ -245,18 +248,18 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
                 message = (f"有不允许的字符 {chars.describe(ch)}{where}：它在页面上看不见，却会改变文字的显示"
                            f"或被当成指令。请删除它（常见于从网页、Word 或聊天软件复制的文字，"
                            f"或双引号里「{chars.visible(ch)}」这样的转义）。")
-            out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path), " ".join(parts), message))
+            out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path),
+                                  field_label(root, schema, path), message))
     elif isinstance(value, float) and not isinstance(value, bool):
         # JSON Schema counts 2023.0 as an integer and lets NaN and infinity pass
         # as numbers; neither is what a contributor meant.
-        sub, parts = _walk(root, schema, path)
         line, col = src.at(path)
         if not math.isfinite(value):
-            out.append(Diagnostic(src.rel, line, col, "bad-number", field_path(path), " ".join(parts),
-                                  "数值必须是一个普通的数字。"))
+            out.append(Diagnostic(src.rel, line, col, "bad-number", field_path(path),
+                                  field_label(root, schema, path), "数值必须是一个普通的数字。"))
         elif sub.get("type") == "integer" and value.is_integer():
             raw = chars.shorten(src.raw.get(path, str(value)))
-            out.append(Diagnostic(src.rel, line, col, "not-integer", field_path(path), " ".join(parts),
+            out.append(Diagnostic(src.rel, line, col, "not-integer", field_path(path), field_label(root, schema, path),
                                   f"应该是整数，不能带小数点：把「{raw}」写成 {int(value)}。"))
     elif isinstance(value, dict):
         for k, v in value.items():
@@ -266,15 +269,19 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
                 out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path + (chars.visible(k),)), "",
                                       f"字段名里有不允许的字符 {chars.describe(bad[1])}：请删掉这个字段名后手动重新输入。"))
                 continue
-            _characters(src, v, path + (k,), root, schema, out)
+            child = resolve_ref(root, sub.get("properties", {}).get(k, {}))
+            _characters(src, v, path + (k,), root, schema, out, child)
     elif isinstance(value, list):
+        item = resolve_ref(root, sub.get("items", {}))
         for i, v in enumerate(value):
-            _characters(src, v, path + (i,), root, schema, out)
+            _characters(src, v, path + (i,), root, schema, out, item)
 
 
-def _markdown_rules(src: SourceFile, text: str, path: tuple, label: str, out: list[Diagnostic]) -> None:
+def _markdown_rules(src: SourceFile, text: str, path: tuple, root: dict, schema: dict,
+                    out: list[Diagnostic]) -> None:
     """A Markdown field renders in bounded time and links only where every reader can follow."""
     line, col = src.at(path)
+    label = field_label(root, schema, path)
     problem = md.structure_problem(text)
     if problem:
         out.append(Diagnostic(src.rel, line, col, "markdown-structure", field_path(path), label, problem))

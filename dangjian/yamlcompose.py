@@ -7,8 +7,6 @@ size cap), before any depth check could run. This one keeps its own stack.
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
 
 try:  # libyaml is ~10x faster; PyYAML wheels ship it, but never depend on it
@@ -38,52 +36,59 @@ def compose(text: str, case: bool = True) -> yaml.Node | None:
     alias bombs). Raises yaml.YAMLError for malformed YAML, Refused for those.
     """
     loader = _Loader(text)
+    get, resolve = loader.get_event, loader.resolve
     try:
-        loader.get_event()  # StreamStart
+        get()  # StreamStart
         if loader.check_event(yaml.StreamEndEvent):
             return None
-        document = loader.get_event()
+        document = get()
         root: yaml.Node | None = None
-        stack: list[yaml.Node] = []
-        keys: list[list] = []  # per open mapping: the pending key, if any
-        while not loader.check_event(yaml.DocumentEndEvent):
-            event = loader.get_event()
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node = stack.pop()
-                node.end_mark = event.end_mark
-                if isinstance(node, yaml.MappingNode):
-                    keys.pop()
+        # Open collections: [node, is a mapping, the key waiting for its value].
+        stack: list[list] = []
+        while True:
+            event = get()
+            cls = type(event)
+            if cls is yaml.DocumentEndEvent:
+                break
+            if cls is yaml.SequenceEndEvent or cls is yaml.MappingEndEvent:
+                stack.pop()[0].end_mark = event.end_mark
                 continue
             m = event.start_mark
-            if isinstance(event, yaml.AliasEvent) or event.anchor:
-                sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            if cls is yaml.AliasEvent or event.anchor:
+                sign = "*" if cls is yaml.AliasEvent else "&"
                 raise Refused(
                     "yaml-anchor",
                     f"不支持 YAML 锚点和别名（{sign}{event.anchor}）：请把内容直接写出来，不要引用其他位置。",
                     m,
                 )
-            is_key = bool(stack) and isinstance(stack[-1], yaml.MappingNode) and not keys[-1]
+            frame = stack[-1] if stack else None
+            is_key = frame is not None and frame[1] and frame[2] is None
             if len(stack) > MAX_DEPTH and not is_key:  # a value's depth, as _convert counts it
                 limit = "案例文件最多只有三层结构" if case else "这个文件用不到这么多层结构"
                 raise Refused("too-deep", f"嵌套层级太深：{limit}。", m)
-            node = _node(loader, event)
-            if stack:
-                parent = stack[-1]
-                if isinstance(parent, yaml.SequenceNode):
-                    parent.value.append(node)
-                elif is_key:
-                    keys[-1].append(node)
-                else:
-                    parent.value.append((keys[-1].pop(), node))
+            tag = event.tag
+            if cls is yaml.ScalarEvent:
+                if tag is None or tag == "!":
+                    tag = resolve(yaml.ScalarNode, event.value, event.implicit)
+                node = yaml.ScalarNode(tag, event.value, m, event.end_mark, style=event.style)
             else:
+                kind = yaml.SequenceNode if cls is yaml.SequenceStartEvent else yaml.MappingNode
+                if tag is None or tag == "!":
+                    tag = resolve(kind, None, event.implicit)
+                node = kind(tag, [], m, None, flow_style=event.flow_style)
+            if frame is None:
                 root = node
-            if not isinstance(node, yaml.ScalarNode):
-                stack.append(node)
-                if isinstance(node, yaml.MappingNode):
-                    keys.append([])
-        loader.get_event()  # DocumentEnd
-        if not loader.check_event(yaml.StreamEndEvent):
-            event = loader.get_event()
+            elif not frame[1]:
+                frame[0].value.append(node)
+            elif is_key:
+                frame[2] = node
+            else:
+                frame[0].value.append((frame[2], node))
+                frame[2] = None
+            if cls is not yaml.ScalarEvent:
+                stack.append([node, cls is yaml.MappingStartEvent, None])
+        event = get()
+        if type(event) is not yaml.StreamEndEvent:
             raise yaml.composer.ComposerError(
                 "expected a single document in the stream",
                 document.start_mark,
@@ -93,17 +98,3 @@ def compose(text: str, case: bool = True) -> yaml.Node | None:
         return root
     finally:
         loader.dispose()
-
-
-def _node(loader: Any, event: yaml.Event) -> yaml.Node:
-    tag = event.tag
-    if isinstance(event, yaml.ScalarEvent):
-        if tag is None or tag == "!":
-            tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-        return yaml.ScalarNode(
-            tag, event.value, event.start_mark, event.end_mark, style=event.style
-        )
-    kind = yaml.SequenceNode if isinstance(event, yaml.SequenceStartEvent) else yaml.MappingNode
-    if tag is None or tag == "!":
-        tag = loader.resolve(kind, None, event.implicit)
-    return kind(tag, [], event.start_mark, None, flow_style=event.flow_style)
