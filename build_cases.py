@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the case library: check, build, serve, new, casebook.
+"""Command line of the case library: check, build, serve, export-pages, new, casebook.
 
 A thin layer: parse arguments, call the library, set the exit code
 (0 success, 1 content errors or refused, 2 wrong usage or environment).
@@ -8,12 +8,14 @@ A thin layer: parse arguments, call the library, set the exit code
 from __future__ import annotations
 
 import argparse
-import errno
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
+
+from dangjian import check_cli
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -30,15 +32,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     c = sub.add_parser("check", help="校验案例库，列出全部问题")
-    c.add_argument("paths", nargs="*", help="只报告这些文件或文件夹的问题")
-    c.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text")
-    c.add_argument("--output", help="把报告写入文件（gitlab 格式常用），而不是标准输出")
+    check_cli.add_arguments(c)
 
     b = sub.add_parser("build", help="校验后生成站点")
     b.add_argument("--site-dir", default="site", help="站点输出目录（默认 site/）")
 
     s = sub.add_parser("serve", help="本地预览，修改案例文件后页面自动更新")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+
+    e = sub.add_parser("export-pages", help="把站点页面写入文件夹（供其他站点引擎构建）")
+    e.add_argument("folder", help="输出文件夹（须为空，或是上次 export-pages 的结果）")
 
     n = sub.add_parser("new", help="按模板新建案例文件")
     n.add_argument("kind", choices=["brand", "post"])
@@ -74,32 +77,23 @@ def _absolute(project: Path, value: str) -> Path:
 
 
 def _check(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import diagnostics, paths, pipeline
-
-    result = pipeline.open_library(project)
-    found = pipeline.narrow(result.diagnostics, project, args.paths)
-    report = diagnostics.FORMATS[args.format](found)
-    if args.output:
-        out = paths.output_file(project, _absolute(project, args.output), "--output", "report")
-        paths.write_text(out, report)
-        if args.format != "text":
-            sys.stdout.write(diagnostics.format_text(found))
-    else:
-        sys.stdout.write(report)
-    return EXIT_CONTENT if found else EXIT_OK
+    return check_cli.run(project, args, Path.cwd())
 
 
 def _build(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import paths, site
+    from dangjian import editor_schema, paths, site
 
     site_dir = paths.site_dir(project, _absolute(project, args.site_dir))  # before the long check
+    editor_schema.refresh(project)
     library = _open(project)
     if library is None:
         return EXIT_CONTENT
     started = time.perf_counter()
     site.build_site(project, library, site_dir)
-    print(f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
-          "可用 serve 命令预览，或把该文件夹发布到内网服务器。")
+    print(
+        f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
+        "可用 serve 命令预览，或把该文件夹发布到内网服务器。"
+    )
     return EXIT_OK
 
 
@@ -108,8 +102,28 @@ def _serve(project: Path, args: argparse.Namespace) -> int:
 
     if _open(project) is None:
         return EXIT_CONTENT
-    print(f"正在生成预览……完成后请在浏览器打开 http://{args.dev_addr}/ （修改案例文件后页面会自动更新；按 Ctrl+C 结束）", flush=True)
+    print(
+        f"正在生成预览……完成后请在浏览器打开 http://{args.dev_addr}/ （修改案例文件后页面会自动更新；按 Ctrl+C 结束）",
+        flush=True,
+    )
     site.serve_site(project, args.dev_addr)
+    return EXIT_OK
+
+
+def _export_pages(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import site
+
+    library = _open(project)
+    if library is None:
+        return EXIT_CONTENT
+    folder = Path(args.folder)
+    source = site.export_pages(
+        project, library, folder if folder.is_absolute() else project / folder
+    )
+    print(
+        f"已导出 {len(source.pages)} 个页面和数据文件、{len(source.assets)} 个图片文件到 {args.folder}"
+        "（检索条目与分词词典在其中的 .dangjian/ 文件夹）。"
+    )
     return EXIT_OK
 
 
@@ -141,30 +155,24 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_FAULTS = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EDQUOT: "超出了磁盘配额",
-    errno.EROFS: "文件系统是只读的",
-    errno.EFBIG: "文件超过了允许的大小（例如 ulimit -f 的限制）",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.EIO: "读写设备出错",
+COMMANDS = {
+    "check": _check,
+    "build": _build,
+    "serve": _serve,
+    "export-pages": _export_pages,
+    "new": _new,
+    "casebook": _casebook,
+    "codeowners": _codeowners,
 }
 
 
-def _environment_fault(e: OSError) -> str:
-    """An OSError in words: what failed, where, and that nothing was replaced."""
-    from dangjian.chars import visible
+def _sigterm_unwinds() -> None:
+    """SIGTERM (a cancelled CI job, `kill`) unwinds like Ctrl-C: staging folders are removed."""
 
-    name = e.filename2 or e.filename  # copies name the source first, the target second
-    where = visible(os.fsdecode(name)) if name else "输出位置"
-    reason = _FAULTS.get(e.errno or 0) or (e.strerror or type(e).__name__)
-    return (f"无法写入或读取 {where}：{reason}。原有的站点和文件没有被替换；"
-            "请腾出空间、检查权限或换一个输出位置后重试。")
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
 
-
-COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook,
-            "codeowners": _codeowners}
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,15 +196,21 @@ def main(argv: list[str] | None = None) -> int:
         print("已中断。", file=sys.stderr)
         return 130
     except OSError as e:  # the machine, not the program: disk full, read-only, ulimit -f
-        print(f"错误：{_environment_fault(e)}", file=sys.stderr)
+        from dangjian.paths import environment_fault
+
+        print(f"错误：{environment_fault(e)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as e:  # a bug of ours: say so plainly; DANGJIAN_DEBUG=1 shows the traceback
         if os.environ.get("DANGJIAN_DEBUG"):
             raise
-        print(f"内部错误（{type(e).__name__}: {e}）：这是程序的问题，不是您的内容的问题。"
-              "请把这条信息和出错的文件发给维护人员；设置 DANGJIAN_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        print(
+            f"内部错误（{type(e).__name__}: {e}）：这是程序的问题，不是您的内容的问题。"
+            "请把这条信息和出错的文件发给维护人员；设置 DANGJIAN_DEBUG=1 可查看详细信息。",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
 
 
 if __name__ == "__main__":
+    _sigterm_unwinds()
     sys.exit(main())

@@ -15,6 +15,8 @@ from functools import lru_cache
 import markdown as _markdown
 import nh3
 
+from .mdrules import link_allowed, structure_problem
+
 # What a secretary can reasonably write in a text field: paragraphs, lists,
 # emphasis, quotes, small headings, tables, links. No images, no forms, no style.
 ALLOWED_TAGS = frozenset(
@@ -42,56 +44,16 @@ _CJK_START = re.compile(f"^[ \t]*[{_CJK}]")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _ATX = re.compile(r"^[ \t]{0,3}#")
 
-_SAFE_URL = re.compile(r"^(?:https?://[^/\\\s]|mailto:[^/\\\s])", re.I)
-_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_QUOTES = re.compile(r"^[ \t]*((?:>[ \t]*){9,})", re.M)
-_INDENT = re.compile(r"^([ \t]{33,})\S", re.M)
-MAX_QUOTE_DEPTH = 8
-MAX_INDENT = 32  # spaces: lists nested about eight deep, or code inside them
-MAX_BRACKETS = 200  # "[" or "]" in one field: Python-Markdown's link search is quadratic in them
-
-
-def link_allowed(url: str) -> bool:
-    """The one URL policy of site and casebook: http(s) and mailto, nothing else.
-
-    Relative paths, fragments ("#concept"), "//host", file:, javascript:,
-    data: and the like point at nothing a reader of both the site and the
-    printed casebook can follow, or at something dangerous.
-    """
-    return bool(_SAFE_URL.match(url.strip()))
-
-
 def _filter(element: str, attribute: str, value: str) -> str | None:
     if element == "a" and attribute == "href" and not link_allowed(value):
         return None  # the link text stays, as text
     return value
 
 
-def structure_problem(text: str) -> str | None:
-    """Why a Markdown field is too deeply nested or too bracket-heavy to render, or None."""
-    if text.count("[") > MAX_BRACKETS or text.count("]") > MAX_BRACKETS:
-        return (f"方括号「[」「]」太多（上限各 {MAX_BRACKETS} 个）：Markdown 会把它们当成链接反复查找。"
-                "请删掉多余的方括号，中文里请用【】。")
-    m = _QUOTES.search(text)
-    if m:
-        return f"引用（行首的「>」）嵌套太深：最多 {MAX_QUOTE_DEPTH} 层。"
-    m = _INDENT.search(text)
-    if m:
-        return f"缩进太深（超过 {MAX_INDENT} 个空格）：列表最多嵌套几层，请减少行首的空格。"
-    return None
-
-
 def _md_html(text: str) -> str:
     # One Markdown instance per call: the serve watcher and a build may render at once.
     md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     return _HEADING.sub(_demote, md.convert(join_cjk_lines(text)))
-
-
-def link_targets(text: str) -> list[str]:
-    """Every link target of a Markdown field (Markdown links, autolinks and raw <a>)."""
-    if "[" not in text and "<" not in text:
-        return []
-    return [html.unescape(next(g for g in m.groups() if g is not None)) for m in _HREF.finditer(_md_html(text))]
 
 
 def _demote(match: re.Match[str]) -> str:

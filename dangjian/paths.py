@@ -10,11 +10,13 @@ the user wrote. A site folder may only replace a previous site.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import UserError
@@ -74,13 +76,18 @@ def is_previous_site(folder: Path) -> bool:
     return all((folder / mark).is_file() for mark in _SITE_MARKS)
 
 
-def site_dir(project: Path, target: Path, option: str = "--site-dir") -> Path:
-    """The resolved site folder a build may create or replace, or a UserError (exit 2)."""
+def site_dir(project: Path, target: Path, option: str = "--site-dir",
+             previous: Callable[[Path], bool] = is_previous_site) -> Path:
+    """The resolved folder a build (or export) may create or replace, or a UserError (exit 2).
+
+    An existing non-empty folder is replaced only when `previous` says an
+    earlier run of the same command made it.
+    """
     project, path = _common(project, target, option)
     if path.exists() or path.is_symlink():
         if not path.is_dir():
             raise _refuse(option, path, "这是一个已有的文件，不是站点文件夹。")
-        if any(path.iterdir()) and not is_previous_site(path):
+        if any(path.iterdir()) and not previous(path):
             raise _refuse(
                 option, path, "这个文件夹里已有别的文件，不是以前生成的站点（站点会整个替换它）。"
             )
@@ -153,6 +160,28 @@ def write_text(path: Path, text: str) -> None:
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise OSError(e.errno, e.strerror, str(path)) from None
+
+
+_FAULTS = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EROFS: "文件系统是只读的",
+    errno.EFBIG: "文件超过了允许的大小（例如 ulimit -f 的限制）",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EIO: "读写设备出错",
+}
+
+
+def environment_fault(e: OSError) -> str:
+    """An OSError of the machine (disk full, read-only, ulimit -f) in words, naming the path."""
+    from .chars import visible
+
+    name = e.filename2 or e.filename  # copies name the source first, the target second
+    where = visible(os.fsdecode(name)) if name else "输出位置"
+    reason = _FAULTS.get(e.errno or 0) or (e.strerror or type(e).__name__)
+    return (f"无法写入或读取 {where}：{reason}。原有的站点和文件没有被替换；"
+            "请腾出空间、检查权限或换一个输出位置后重试。")
 
 
 def staging_prefix(site: Path) -> str:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from . import chars
-from . import markdown as md
+from . import mdrules as md
 from .diagnostics import Diagnostic
 from .epoch import current_year
 from .image_paths import check_image_path

@@ -290,22 +290,23 @@ def test_pathological_markdown_is_refused_or_renders(text, refused):
 # --- live preview ------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_preview_keeps_the_last_good_pages_on_bad_input(tmp_path, capfd):
-    from dangjian.site import regenerate
+def test_preview_rebuild_on_bad_input_stops_before_writing_and_says_why(tmp_path, capfd):
+    """`serve` rebuilds through the plugin's on_config: bad input (here YAML that crashed
+    libyaml's composer, and a C1 control character) raises there, before MkDocs writes
+    anything, so MkDocs' live-reload server keeps serving the last good site."""
+    from mkdocs.exceptions import PluginError
+
+    from dangjian.mkdocs_plugin import _open
 
     project = make_project(tmp_path / "project", SMALL / "cases")
-    assert regenerate(project) is not None
-    docs = {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()}
-    (project / "cases" / "sfj" / "deep.yaml").write_text(
-        "kind: brand\ntitle: " + "[" * 80_000, encoding="utf-8"
-    )
+    assert _open(project)[0] is not None
+    (project / "cases" / "sfj" / "deep.yaml").write_text("kind: brand\ntitle: " + "[" * 80_000, encoding="utf-8")
     units = project / "cases" / "units.yaml"
-    units.write_text(
-        units.read_text(encoding="utf-8").replace("name: ", 'name: "\\x80"\n    x: ', 1),
-        encoding="utf-8",
-    )
-    assert regenerate(project) is None
-    assert {p: p.read_bytes() for p in (project / "docs").rglob("*") if p.is_file()} == docs
+    units.write_text(units.read_text(encoding="utf-8").replace("name: ", 'name: "\\x80"\n    x: ', 1),
+                     encoding="utf-8")
+    capfd.readouterr()
+    with pytest.raises(PluginError, match="案例库有错误，站点未生成"):
+        _open(project)
     err = capfd.readouterr().err
-    assert "嵌套层级太深" in err and "页面未更新" in err and "\x80" not in err
+    assert "cases/sfj/deep.yaml:2:20: 嵌套层级太深" in err and "U+0080 控制字符" in err
+    assert "\x80" not in err

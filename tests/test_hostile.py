@@ -394,11 +394,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
     from dangjian.site import build_site
 
     project = make_project(tmp_path_factory.mktemp("hostile") / "project", HOSTILE / "cases")
-    # `check` refuses every link outside the URL policy (bad-link, 12 of them);
+    # `check` refuses every link outside the URL policy (bad-link, 14 of them);
     # the library is built anyway, to show that the renderer keeps them inert too.
     files = load.read_library(project)
     refused = validate.validate(files)
-    assert [d.code for d in refused] == ["bad-link"] * 12, refused
+    assert [d.code for d in refused] == ["bad-link"] * 14, refused
     library = model.build(files)
     build_site(project, library, project / "site")
     built = Built(project, library, project / "site")

@@ -37,8 +37,11 @@ def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` but the caches (check refreshes the editor schema there)."""
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and ".cache" not in p.relative_to(folder).parts
     }
 
 
