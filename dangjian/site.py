@@ -77,7 +77,8 @@ def export_pages(project: Path, library: Library, folder: Path) -> SiteSource:
     earlier export made it (it holds .dangjian/), never a folder of other files.
     """
     project = project.resolve()
-    folder = paths.site_dir(project, folder, "export-pages", lambda f: (f / EXPORT_META).is_dir())
+    # paths.py refuses the project's own folders; an earlier export is recognised below
+    folder = paths.site_dir(project, folder, "export-pages", lambda f: True)
     if folder.exists() and any(folder.iterdir()) and not (folder / EXPORT_META).is_dir():
         raise UserError(f"导出目录已存在且不是 export-pages 生成的，为避免覆盖已停止：{folder}")
     source = site_source(project, library)
