@@ -45,6 +45,7 @@ class Unit:
     branches: tuple[Branch, ...] = ()
     active: bool = True
     reviewers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # short names people type (发改局), for search
 
     def branch(self, branch_id: str) -> Branch | None:
         return next((b for b in self.branches if b.id == branch_id), None)
@@ -132,6 +133,15 @@ class CasebookSettings:
     issuer: str = ""
     year: int | None = None
     preface: str = ""  # Markdown
+    # Colophon (版权页).
+    mark: str = "内部资料 注意保存"
+    print_date: str = ""  # "2026-03" or "2026-03-15"; empty: the month of the export
+    print_run: int | None = None  # copies printed (印数)
+    permit: str = ""  # 准印证号, optional
+    # Font families: PDF faces by fontconfig name, Word faces as Word/WPS name them.
+    # An empty heading2 means 楷体 when one is installed, else the heading face.
+    fonts: dict[str, str] = field(default_factory=dict)
+    word_fonts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -256,6 +266,7 @@ def _unit(d: dict) -> Unit:
         branches=tuple(Branch(b["id"], b["name"]) for b in d.get("branches") or ()),
         active=d.get("active", True),
         reviewers=tuple(d.get("reviewers") or ()),
+        aliases=tuple(d.get("aliases") or ()),
     )
 
 
@@ -273,5 +284,11 @@ def _settings(d: dict) -> Settings:
             issuer=book.get("issuer", d.get("organization", "")),
             year=book.get("year"),
             preface=book.get("preface", ""),
+            mark=book.get("mark", CasebookSettings.mark),
+            print_date=str(book.get("print_date", "")),
+            print_run=book.get("print_run"),
+            permit=book.get("permit", ""),
+            fonts=dict(book.get("fonts") or {}),
+            word_fonts=dict(book.get("word_fonts") or {}),
         ),
     )

@@ -105,6 +105,8 @@ def _previous_output(path: Path, kind: str) -> bool:
         return False
     if kind == "pdf":
         return head.startswith(b"%PDF-")
+    if kind == "docx":
+        return head.startswith(b"PK\x03\x04")  # a Word file is a zip archive
     text = head.decode("utf-8", "replace")
     if not text.strip():
         return True
@@ -117,7 +119,7 @@ def _previous_output(path: Path, kind: str) -> bool:
 
 
 def output_file(project: Path, target: Path, option: str, kind: str) -> Path:
-    """The resolved file a command may write (`kind` "pdf" or "report"), or a UserError (exit 2).
+    """The resolved file a command may write (`kind` "pdf", "docx" or "report"), or a UserError (exit 2).
 
     An existing file is replaced only when it is an earlier output of the same
     kind and git does not track it.
@@ -129,7 +131,7 @@ def output_file(project: Path, target: Path, option: str, kind: str) -> Path:
         if _tracked(project, path):
             raise _refuse(option, path, "这是仓库中的文件。")
         if not _previous_output(path, kind):
-            what = "PDF" if kind == "pdf" else "检查报告"
+            what = {"pdf": "PDF", "docx": "Word 文件"}.get(kind, "检查报告")
             raise _refuse(option, path, f"这个文件已经存在，而且不是以前生成的{what}。")
     return path
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import chars
 from . import mdrules as md
+from .aliases import check_aliases
 from .diagnostics import Diagnostic
 from .epoch import current_year
 from .image_paths import check_image_path
@@ -115,6 +116,7 @@ def _check_units(src: SourceFile, out: list[Diagnostic]) -> dict[str, dict] | No
                                       f"单位列表(units) 第{i + 1}项 下设支部(branches) 第{j + 1}项 支部编号(id)",
                                       f"支部编号「{bid}」重复（第 {src.at(branches[bid])[0]} 行已用过）：支部编号在整个名册中必须唯一。"))
             branches[bid] = place
+    check_aliases(src, items, out)
     return units
 
 

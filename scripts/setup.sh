@@ -7,10 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages="fonts-noto-cjk fonts-noto-cjk-extra libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
+packages="fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
 extras="site"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages chromium"
+  packages="$packages chromium libreoffice-writer-nogui"
   extras="site,test"
 fi
 
