@@ -17,7 +17,8 @@ from typing import Any
 
 import jinja2
 
-from . import load, validate
+from . import load, paths, validate
+from .epoch import current_year
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
 from .validate import resolve_ref
@@ -197,9 +198,10 @@ def new_case(project: Path, kind: str, unit: str, case_id: str) -> Path:
         kind,
         UnitInfo(unit, info["name"], branches),
         case_id,
-        validate.current_year(),
+        current_year(),
         themes,
     )
+    paths.new_file(project, target)  # the unit folder may be a symlink to anywhere
     folder.mkdir(parents=True, exist_ok=True)
     try:
         # "x": exclusive create, so a file that appeared meanwhile is never replaced.

@@ -58,7 +58,7 @@ def web_images(project: Path, library: Library) -> dict[str, WebImage]:
         wanted += [(p, "photo") for p in case.photos]
     if not wanted:
         return {}
-    from .images import ImagePipeline, prepare_many  # Pillow work only when there are images
+    from .renditions import ImagePipeline, prepare_many  # Pillow work only when there are images
 
     # Cache misses are encoded on all cores; every broken image is reported at once.
     prepared = prepare_many(
