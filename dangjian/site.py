@@ -26,7 +26,7 @@ import markupsafe
 import yaml
 
 from . import coverage as coverage_mod
-from . import search
+from . import form, search
 from .errors import UserError
 from .model import Brand, Library
 from .pages import Rendered, WebImage, render_pages
@@ -35,7 +35,7 @@ MANIFEST = ".generated.json"
 # Where generated files may go under docs/ (see .gitignore); anything else is a bug.
 GENERATED_ROOTS = (
     "index.md", "units/", "brands/", "posts/", "coverage/", "themes/", "years/", "data/",
-    "assets/cases/", search.USER_DICT,
+    "assets/cases/", "form/", search.USER_DICT,
 )
 TEMPLATE_OVERRIDES = "templates"  # <project>/templates/<name>.md.j2 replaces a page template
 IMAGE_CACHE = ".cache/images"
@@ -72,6 +72,7 @@ def generate(project: Path, library: Library) -> Rendered:
         library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES
     )
     rendered.files[search.USER_DICT] = search.user_dictionary(library)
+    rendered.files.update(form.form_files(library))
     return rendered
 
 
