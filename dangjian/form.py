@@ -222,7 +222,7 @@ hide:
 
 # 在线填写案例
 
-<p class="dj-form-lead">按提示逐项填写，右侧即时显示案例页面的样子；填完后下载案例文件（或复制内容），按<a href="{data["guide"]["new"]}">投稿指南</a>提交。本页不联网、不上传任何内容，未填完的内容保存在本浏览器中，关闭页面也不会丢失。</p>
+<p class="dj-form-lead">按提示逐项填写，旁边（手机上在表单下方）即时显示案例页面的样子；填完后下载案例文件（或复制内容），按<a href="{data["guide"]["new"]}">投稿指南</a>提交。本页不联网、不上传任何内容，未填完的内容保存在本浏览器中，关闭页面也不会丢失。</p>
 
 <div id="dj-form" class="dj-form">
 <noscript><p class="dj-form__noscript">本页需要浏览器启用 JavaScript。也可以复制<a href="{data["guide"]["templates"]}">案例模板</a>手工填写。</p></noscript>

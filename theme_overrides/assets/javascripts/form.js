@@ -867,11 +867,11 @@
       h("form", { class: "dj-form__main", novalidate: true, onsubmit: (e) => e.preventDefault() }, kindBox, whereSlot,
         h("fieldset", { class: "dj-form__content" }, h("legend", { text: "案例内容" }), fieldsBox)),
       h("aside", { class: "dj-form__side", "aria-label": "预览与生成的文件" },
-        h("section", { class: "dj-form__panel" }, h("p", { class: "dj-form__panel-title", text: "预览" }), previewBox),
         h("section", { class: "dj-form__panel dj-output" }, h("p", { class: "dj-form__panel-title", text: "生成的案例文件" }),
           statusBox, h("div", { class: "dj-output__buttons" }, downloadButton,
-            h("button", { type: "button", class: "md-button", onclick: copy, text: "复制内容" })),
-          whereBox_, yamlBox))));
+            h("button", { type: "button", class: "md-button", onclick: copy, text: "复制内容" })), whereBox_),
+        h("section", { class: "dj-form__panel" }, h("p", { class: "dj-form__panel-title", text: "预览" }), previewBox),
+        h("section", { class: "dj-form__panel" }, h("p", { class: "dj-form__panel-title", text: "文件内容" }), yamlBox))));
   render();
 
   // For the tests and for anyone scripting the page: the same functions the form uses.
