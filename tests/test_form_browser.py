@@ -25,6 +25,7 @@ from dangjian import load, validate
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ARTIFACTS = REPO / "tests" / "artifacts" / "form"
+LOGO = REPO / "tests" / "fixtures" / "form" / "hongqi-logo.png"
 
 
 @pytest.fixture(scope="module")
@@ -142,12 +143,21 @@ def fill_brand(page) -> None:
     page.get_by_label("案例编号", exact=True).fill("zaixian-hongqi")
     page.get_by_label("品牌名称", exact=True).fill("红旗飘飘")
     page.get_by_label("品牌口号", exact=True).fill("yes")  # YAML 1.1 would read a bare yes as true
+    page.locator("#dj-f-logo-pick").set_input_files(str(LOGO))
     page.get_by_label("品牌内涵", exact=True).fill("红旗：方向。\n\n- 第一条: 12:30 开会\n- no")
     page.get_by_label("主要做法 第1项 标题", exact=True).fill("010 工作法")
     page.get_by_label("主要做法 第1项 说明", exact=True).fill("每周一次：#1 讲评。")
     page.get_by_role("button", name="添加一项主要做法").click()
     page.get_by_label("主要做法 第2项 标题", exact=True).fill("on")
     page.get_by_label("主要做法 第2项 说明", exact=True).fill("2024-01-01 起实行")
+    # a third one, moved to the top, then removed again: order follows the buttons
+    page.get_by_role("button", name="添加一项主要做法").click()
+    page.get_by_label("主要做法 第3项 标题", exact=True).fill("临时一项")
+    page.get_by_role("button", name="上移主要做法 第3项").click()
+    page.get_by_role("button", name="上移主要做法 第2项").click()
+    titles = [p["title"] for p in page.evaluate("djForm.caseData()")["practices"]]
+    assert titles == ["临时一项", "010 工作法", "on"]
+    page.get_by_role("button", name="删除主要做法 第1项").click()
     page.get_by_label("工作成效", exact=True).fill("效果明显" * 20)
     page.get_by_role("button", name="添加一项数据指标").click()
     page.get_by_label("数据指标 第1项 指标名称", exact=True).fill("志愿服务")
@@ -181,8 +191,9 @@ def test_brand_and_post_from_scratch_are_checked_clean_and_built(
     page = watched.page
     fill_brand(page)
     assert "检查通过" in page.locator(".dj-output__status").inner_text()
-    assert "“五有”对照：具备 4 项" in page.locator("#dj-preview").inner_text()
+    assert "“五有”对照：具备 5 项" in page.locator("#dj-preview").inner_text()
     assert "cases/fgw/" in page.locator(".dj-output__where").inner_text()
+    assert "cases/fgw/images/hongqi-logo.png" in page.locator(".dj-output__images").inner_text()
     brand = download(page, tmp_path / "downloads")
     assert brand.name == "zaixian-hongqi.yaml"
     text = brand.read_text(encoding="utf-8")
@@ -197,6 +208,7 @@ def test_brand_and_post_from_scratch_are_checked_clean_and_built(
     post = download(page, tmp_path / "downloads")
 
     shutil.copy(brand, library_copy / "cases" / "fgw" / brand.name)
+    shutil.copy(LOGO, library_copy / "cases" / "fgw" / "images" / LOGO.name)
     shutil.copy(post, library_copy / "cases" / "czj" / post.name)
     done = check(library_copy)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -207,7 +219,8 @@ def test_brand_and_post_from_scratch_are_checked_clean_and_built(
 
     built = build(library_copy, library_copy / "site")
     html = (built.site / "brands" / "zaixian-hongqi" / "index.html").read_text(encoding="utf-8")
-    assert "红旗飘飘" in html and "010 工作法" in html
+    assert "红旗飘飘" in html and "010 工作法" in html and "临时一项" not in html
+    assert "五有”对照：具备 5 项" in html
     html = (built.site / "posts" / "zaixian-chuangkou" / "index.html").read_text(encoding="utf-8")
     assert "财政业务窗口" in html and "王芳" in html
 
@@ -327,6 +340,41 @@ def test_screenshots_empty_and_half_filled(browser, server: str):
         page.get_by_label("输入主题", exact=True).press("Enter")
         page.get_by_label("创建年份", exact=True).fill("2099")
         assert page.locator("[data-field-error]").count() >= 4
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / f"half-{width}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"half-{width}-screen.png"))
         page.locator("#dj-preview").screenshot(path=str(ARTIFACTS / f"preview-{width}.png"))
         w.close()
+
+
+def test_unit_found_by_alias_and_file_copied(browser, server: str):
+    """Aliases (the i11 registry field) reach the unit search; copying puts the file on the clipboard."""
+    import json
+    import re
+
+    w = Watched(browser, server)
+    page, context = w.page, w.context
+
+    def with_alias(route):
+        body = route.fetch().text()
+        block = re.search(r'(<script type="application/json" id="dj-form-data">)(.*?)(</script>)', body)
+        data = json.loads(block.group(2))
+        next(u for u in data["units"] if u["id"] == "fgw")["aliases"] = ["发改局"]
+        text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+        route.fulfill(body=body[: block.start(2)] + text + body[block.end(2) :], content_type="text/html")
+
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.route("**/form/", with_alias)
+    page.reload()
+    page.get_by_label("查找单位", exact=True).fill("发改局")
+    visible = page.eval_on_selector_all("#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    assert visible == ["fgw"]
+    page.get_by_label("本单位", exact=True).select_option("fgw")
+    page.get_by_label("查找单位", exact=True).fill("卫生健康")
+    assert "wjw" in page.eval_on_selector_all("#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    page.unroute("**/form/")
+    fill_brand(page)
+    page.get_by_role("button", name="复制内容").click()
+    assert page.evaluate("navigator.clipboard.readText()") == page.evaluate("djForm.yaml()")
+    assert "已复制" in page.locator(".dj-output__status").inner_text()
+    w.close()
