@@ -21,6 +21,7 @@ from .pages import five_haves, relative_url
 from .scaffold import SCHEMA_LINE
 
 PAGE = "form/index.md"
+DATA = "form/data.js"
 URL = "form/"
 DRAFT_KEY = "dangjian-form-draft-v1"
 
@@ -201,15 +202,14 @@ def form_data(library: Library, year: int | None = None) -> dict:
     }
 
 
-def _script_json(data: dict) -> str:
-    """JSON that is safe inside <script> and inert for Markdown (one line, no < > &)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def data_script(data: dict) -> str:
+    """`form/data.js`: the page's data as a script the page loads (also from file://)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f"window.djFormData = {text};\n"
 
 
 def form_page(data: dict) -> str:
-    """The Markdown source of `form/index.md`; the page's script builds the form from `data`."""
-    assets = relative_url(URL, "assets/javascripts/")
+    """The Markdown source of `form/index.md`; form.js builds the form from `data.js`."""
     return f"""---
 title: 在线填写
 description: 在浏览器里填写党建品牌或党员示范岗案例，生成可以直接提交的案例文件
@@ -224,16 +224,13 @@ hide:
 
 <p class="dj-form-lead">按提示逐项填写，旁边（手机上在表单下方）即时显示案例页面的样子；填完后下载案例文件（或复制内容），按<a href="{data["guide"]["new"]}">投稿指南</a>提交。本页不联网、不上传任何内容，未填完的内容保存在本浏览器中，关闭页面也不会丢失。</p>
 
-<div id="dj-form" class="dj-form">
-<noscript><p class="dj-form__noscript">本页需要浏览器启用 JavaScript。也可以复制<a href="{data["guide"]["templates"]}">案例模板</a>手工填写。</p></noscript>
+<div id="dj-form" class="dj-form" data-src="data.js">
+<p class="dj-form__noscript">正在载入表单……如果一直没有出现，请确认浏览器启用了 JavaScript；也可以复制<a href="{data["guide"]["templates"]}">案例模板</a>手工填写。</p>
 </div>
-
-<script type="application/json" id="dj-form-data">{_script_json(data)}</script>
-<script src="{assets}vendor/js-yaml.min.js"></script>
-<script src="{assets}form.js"></script>
 """
 
 
 def form_files(library: Library, year: int | None = None) -> dict[str, str]:
     """The generated files of the form: docs-relative path -> text."""
-    return {PAGE: form_page(form_data(library, year))}
+    data = form_data(library, year)
+    return {PAGE: form_page(data), DATA: data_script(data)}

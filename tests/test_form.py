@@ -115,14 +115,15 @@ def test_data_comes_from_the_model_and_the_schema(small_data: dict):
     assert small_data["schema_line"].startswith("# yaml-language-server: $schema=")
 
 
-def test_page_embeds_the_data_inertly(small_data: dict):
-    page = form.form_page(small_data)
-    block = re.search(
-        r'<script type="application/json" id="dj-form-data">(.*?)</script>', page
-    ).group(1)
-    assert "<" not in block and "\n" not in block
-    assert json.loads(block) == small_data
+def test_page_and_its_data_file(small_data: dict):
+    files = form.form_files(open_valid(REPO / "tests" / "fixtures" / "small"), 2026)
+    assert set(files) == {"form/index.md", "form/data.js"}
+    script = files["form/data.js"]
+    assert script.startswith("window.djFormData = ") and script.endswith(";\n")
+    assert json.loads(script[len("window.djFormData = ") : -2]) == small_data
+    page = files["form/index.md"]
     assert "search:\n  exclude: true" in page
+    assert 'data-src="data.js"' in page and "<script" not in page  # nothing runs from the content
 
 
 def test_javascript_weight_within_budget():
@@ -153,8 +154,13 @@ def test_vendored_file_is_the_pinned_package():
 @pytest.mark.slow
 def test_built_site_has_the_form_in_the_guide_section(small_site: Built):
     html = (small_site.site / "form" / "index.html").read_text(encoding="utf-8")
-    assert "dj-form-data" in html and "在线填写案例" in html
+    assert 'data-src="data.js"' in html and "在线填写案例" in html
     assert 'src="../assets/javascripts/form.js"' in html
+    assert (
+        (small_site.site / "form" / "data.js")
+        .read_text(encoding="utf-8")
+        .startswith("window.djFormData")
+    )
     assert (small_site.site / "assets" / "javascripts" / "vendor" / "js-yaml.min.js").is_file()
     guide = (small_site.site / "guide" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./form/"[^>]*>\s*(<[^>]+>\s*)*在线填写', guide)

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import REPO, Built, build
+from playwright.sync_api import expect
 from test_browser import CHROMIUM_ARGS, PREFIX, _SubPathHandler
 
 from dangjian import load, validate
@@ -276,12 +277,9 @@ def test_typed_mistakes_get_checks_message_on_that_field(
     page.get_by_role("button", name="读取粘贴的内容").click()
     src = load.SourceFile(Path("x.yaml"), "x.yaml", "case")
     load.parse_text("kind: brand\ntitle：红旗\n", src)
-    assert (
-        page.locator(".dj-form__open-status").inner_text()
-        == f"第 {src.problems[0].line} 行：{src.problems[0].message}"
+    expect(page.locator(".dj-form__open-status")).to_have_text(
+        f"第 {src.problems[0].line} 行：{src.problems[0].message}"
     )
-    page.set_viewport_size({"width": 1280, "height": 900})
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
 
 def test_editing_a_demo_case_changes_only_that_field(
@@ -290,9 +288,8 @@ def test_editing_a_demo_case_changes_only_that_field(
     page = watched.page
     original = library_copy / "cases" / "fgw" / "xiangmu-qianxian.yaml"
     page.locator("#dj-open-file").set_input_files(str(original))
-    assert (
+    expect(page.locator(".dj-form__open-status")).to_contain_text(
         "已打开案例 cases/fgw/xiangmu-qianxian.yaml"
-        in page.locator(".dj-form__open-status").inner_text()
     )
     assert page.get_by_label("本单位", exact=True).input_value() == "fgw"
     page.get_by_label("品牌口号", exact=True).fill("支部建在项目上")
@@ -357,22 +354,25 @@ def test_unit_found_by_alias_and_file_copied(browser, server: str):
 
     def with_alias(route):
         body = route.fetch().text()
-        block = re.search(r'(<script type="application/json" id="dj-form-data">)(.*?)(</script>)', body)
-        data = json.loads(block.group(2))
+        data = json.loads(re.fullmatch(r"window.djFormData = (.*);\n", body, re.S).group(1))
         next(u for u in data["units"] if u["id"] == "fgw")["aliases"] = ["发改局"]
-        text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
-        route.fulfill(body=body[: block.start(2)] + text + body[block.end(2) :], content_type="text/html")
+        text = json.dumps(data, ensure_ascii=False)
+        route.fulfill(body=f"window.djFormData = {text};\n", content_type="text/javascript")
 
     context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.route("**/form/", with_alias)
+    page.route("**/form/data.js", with_alias)
     page.reload()
     page.get_by_label("查找单位", exact=True).fill("发改局")
-    visible = page.eval_on_selector_all("#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    visible = page.eval_on_selector_all(
+        "#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)"
+    )
     assert visible == ["fgw"]
     page.get_by_label("本单位", exact=True).select_option("fgw")
     page.get_by_label("查找单位", exact=True).fill("卫生健康")
-    assert "wjw" in page.eval_on_selector_all("#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)")
-    page.unroute("**/form/")
+    assert "wjw" in page.eval_on_selector_all(
+        "#dj-unit option", "os => os.filter(o => !o.hidden).map(o => o.value)"
+    )
+    page.unroute("**/form/data.js")
     fill_brand(page)
     page.get_by_role("button", name="复制内容").click()
     assert page.evaluate("navigator.clipboard.readText()") == page.evaluate("djForm.yaml()")
