@@ -137,6 +137,30 @@ def check_messages(themes: list[str], year: int) -> dict[str, str]:
     }
 
 
+def id_hash(text: str) -> str:
+    """cyrb53 of an ASCII id, as form.js computes it: 53 bits, in base 36."""
+    m = 0xFFFFFFFF
+
+    def imul(a: int, b: int) -> int:
+        return (a * b) & m
+
+    h1, h2 = 0xDEADBEEF, 0x41C6CE57
+    for ch in text:
+        h1 = imul(h1 ^ ord(ch), 2654435761)
+        h2 = imul(h2 ^ ord(ch), 1597334677)
+    h1 = imul(h1 ^ (h1 >> 16), 2246822507)
+    h1 ^= imul(h2 ^ (h2 >> 13), 3266489909)
+    h2 = imul(h2 ^ (h2 >> 16), 2246822507)
+    h2 ^= imul(h1 ^ (h1 >> 13), 3266489909)
+    n = 4294967296 * (2097151 & h2) + (h1 & m)
+    digits = ""
+    while True:
+        n, r = divmod(n, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[r] + digits
+        if not n:
+            return digits
+
+
 def _kind_schemas(year: int) -> dict[str, dict]:
     """Each kind's schema with its $refs resolved and this year as the latest year."""
     root = copy.deepcopy(validate.load_schema("case"))
@@ -173,8 +197,15 @@ def form_data(library: Library, year: int | None = None) -> dict:
             for u in library.units
         ],
         "themes": list(library.themes),
+        # Ids in use, drafts included, but keyed by a hash: a draft must appear
+        # nowhere in the site, not even its file name (case-format.md, section 3).
         "cases": {
-            c.id: {"unit": c.unit.id, "file": c.source, "title": c.title} for c in library.cases
+            id_hash(c.id): {
+                "unit": c.unit.id,
+                "suffix": Path(c.source).suffix,
+                "title": c.title if c.published else "",
+            }
+            for c in library.cases
         },
         "slug": validate.SLUG.pattern,
         "placeholder": validate.PLACEHOLDER.pattern,

@@ -92,7 +92,7 @@ def test_id_messages_are_checks(tmp_path: Path, small_data: dict):
         if d.code == "duplicate-case-id" and d.file == "cases/czj/hongse-yinqing.yaml"
     )
     assert dup.message == render(
-        m["duplicate"], id="hongse-yinqing", others=small_data["cases"]["hongse-yinqing"]["file"]
+        m["duplicate"], id="hongse-yinqing", others="cases/fgw/hongse-yinqing.yaml"
     )
 
 
@@ -102,9 +102,15 @@ def test_data_comes_from_the_model_and_the_schema(small_data: dict):
     fgw = next(u for u in small_data["units"] if u["id"] == "fgw")
     assert [b["id"] for b in fgw["branches"]] == [b.id for b in library.unit("fgw").branches]
     assert small_data["themes"] == list(library.themes)
-    # every case id is taken, drafts included (a draft's file name is used too)
-    assert set(small_data["cases"]) == {c.id for c in library.cases}
-    assert "caogao-pinpai" in small_data["cases"]
+    # every case id is taken, drafts included (a draft's file name is used too), but
+    # only as a hash: a draft's name appears nowhere in the site
+    assert set(small_data["cases"]) == {form.id_hash(c.id) for c in library.cases}
+    assert small_data["cases"][form.id_hash("caogao-pinpai")] == {
+        "unit": "czj",
+        "suffix": ".yaml",
+        "title": "",
+    }
+    assert "caogao" not in json.dumps(small_data, ensure_ascii=False)
     schema = validate.load_schema("case")["definitions"]
     for kind in ("brand", "post"):
         props = small_data["schemas"][kind]["properties"]

@@ -43,7 +43,22 @@
     // A line YAML's reader or check's line-level traps would take for a key (see load.py).
     const KEYLIKE = /^(?:-[ ]+)?[A-Za-z_]+[ ]*(?:：|:(?=[^\s:/]))/;
 
-    // -- small helpers --------------------------------------------------------------
+    // -- small helpers ---------------------------------------------------------------
+
+    /** cyrb53 (53-bit string hash) in base 36; dangjian/form.py computes the same. */
+    function idHash(str) {
+      let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+      for (let i = 0; i < str.length; i++) {
+        const ch = str.charCodeAt(i);
+        h1 = Math.imul(h1 ^ ch, 2654435761);
+        h2 = Math.imul(h2 ^ ch, 1597334677);
+      }
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+      h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+      h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+    }
 
     const fmt = (t, vals) => t.replace(/\{(\w+)\}/g, (m, k) => (k in vals ? String(vals[k]) : m));
     const len = (s) => Array.from(s).length;
@@ -361,8 +376,8 @@
       if (!st.unit) errs.push({ at: "@unit", message: "请选择本单位：案例文件要放在本单位的文件夹里。", missing: true });
       if (blank(st.id)) errs.push({ at: "@id", message: "请填写案例编号：它就是文件名，例如 hongse-yinqing。", missing: true });
       else if (!SLUG.test(st.id)) errs.push({ at: "@id", message: fmt(M.bad_id, { value: st.id }) });
-      else if (st.id in D.cases && !(st.editing && st.editing.id === st.id && st.unit === D.cases[st.id].unit)) {
-        errs.push({ at: "@id", message: fmt(M.duplicate, { id: st.id, others: D.cases[st.id].file }) });
+      else if (caseOf(st.id) && !(st.editing && st.editing.id === st.id && st.unit === caseOf(st.id).unit)) {
+        errs.push({ at: "@id", message: fmt(M.duplicate, { id: st.id, others: caseOf(st.id).file }) });
       }
       checkValue(D.schemas[st.kind], data, [], errs);
       (Array.isArray(data.themes) ? data.themes : []).forEach((theme, i) => {
@@ -832,14 +847,19 @@
       const extra = Object.keys(state.extra);
       openStatus.className = "dj-form__open-status dj-output__status--ok";
       fill(openStatus, h("p", {
-        text: (known ? `已打开案例 ${known.file}（${known.title}），修改后下载新文件替换它。`
+        text: (known ? `已打开案例 ${known.file}${known.title ? `（${known.title}）` : ""}，修改后下载新文件替换它。`
           : stem ? `已读取 ${stem}.yaml：请选择本单位，并确认案例编号。` : "已读取粘贴的内容：请选择本单位并填写案例编号。")
           + (extra.length ? `文件中有本表单不认识的字段 ${extra.join("、")}，已原样保留，提交后的检查会报告它们。` : ""),
       }));
       return true;
     }
 
-    const caseOf = (stem) => (stem && Object.prototype.hasOwnProperty.call(D.cases, stem) ? D.cases[stem] : null);
+    /** The library's case with this id (D.cases is keyed by idHash: drafts stay unnamed). */
+    function caseOf(id) {
+      if (!id || !SLUG.test(id)) return null;
+      const hit = D.cases[idHash(id)];
+      return hit ? Object.assign({ file: `cases/${hit.unit}/${id}${hit.suffix}` }, hit) : null;
+    }
 
     // -- assembling the page ----------------------------------------------------------------
 
