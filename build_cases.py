@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the case library: check, build, serve, new, casebook.
+"""Command line of the case library: check, build, serve, export-pages, new, casebook.
 
 A thin layer: parse arguments, call the library, set the exit code
 (0 success, 1 content errors or refused, 2 wrong usage or environment).
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="本地预览，修改案例文件后页面自动更新")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）")
+
+    e = sub.add_parser("export-pages", help="把站点页面写入文件夹（供其他站点引擎构建）")
+    e.add_argument("folder", help="输出文件夹（须为空，或是上次 export-pages 的结果）")
 
     n = sub.add_parser("new", help="按模板新建案例文件")
     n.add_argument("kind", choices=["brand", "post"])
@@ -106,6 +110,19 @@ def _serve(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_pages(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import site
+
+    library = _open(project)
+    if library is None:
+        return EXIT_CONTENT
+    folder = Path(args.folder)
+    source = site.export_pages(project, library, folder if folder.is_absolute() else project / folder)
+    print(f"已导出 {len(source.pages)} 个页面和数据文件、{len(source.assets)} 个图片文件到 {args.folder}"
+          "（检索条目与分词词典在其中的 .dangjian/ 文件夹）。")
+    return EXIT_OK
+
+
 def _new(project: Path, args: argparse.Namespace) -> int:
     from dangjian import scaffold
 
@@ -136,8 +153,16 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": _check, "build": _build, "serve": _serve, "new": _new, "casebook": _casebook,
-            "codeowners": _codeowners}
+COMMANDS = {"check": _check, "build": _build, "serve": _serve, "export-pages": _export_pages,
+            "new": _new, "casebook": _casebook, "codeowners": _codeowners}
+
+
+def _sigterm_unwinds() -> None:
+    """SIGTERM (a cancelled CI job, `kill`) unwinds like Ctrl-C: staging folders are removed."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,4 +194,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    _sigterm_unwinds()
     sys.exit(main())

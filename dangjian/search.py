@@ -18,7 +18,6 @@ from pathlib import Path
 from .markdown import render_markdown
 from .model import Brand, Case, Library
 
-USER_DICT = ".userdict.txt"  # under docs/: MkDocs skips dot files, so it is never published
 SEGMENT_CACHE = ".cache/search"  # under the project, git-ignored
 SEGMENT_MARK = "\u200b"  # what Material puts between the words jieba found
 # What the compacted index puts there instead, when the site's separator splits
@@ -213,27 +212,40 @@ def case_text(case: Case) -> str:
     return html.escape(_SPACE.sub(" ", " ".join(p for p in parts if p)).strip(), quote=False)
 
 
-def index_texts(library: Library) -> list[str]:
-    """Every text case_entries() will segment (to segment them ahead, in parallel)."""
-    return [t for case in library.published
-            for t in (html.escape(case.title, quote=False), case_text(case))]
-
-
-def case_entries(library: Library, segment: Segmenter) -> list[dict]:
-    """One search entry per published case, in Material's index format."""
+def raw_entries(library: Library) -> list[dict[str, str]]:
+    """One search entry per published case, escaped like Material's index, not yet segmented."""
     return [
-        {
-            "location": case.url,
-            "title": segment(html.escape(case.title, quote=False)),
-            # wrapped like Material's own entries, so result styling applies alike
-            "text": "<p>" + segment(case_text(case)) + "</p>",
-        }
+        {"location": case.url, "title": html.escape(case.title, quote=False),
+         "text": case_text(case)}
         for case in library.published
     ]
 
 
-def complete_index(path: Path, library: Library, segment: Segmenter) -> tuple[int, int]:
-    """Add the case entries to Material's search_index.json and write it compactly.
+def index_texts(entries: list[dict[str, str]]) -> list[str]:
+    """Every text segment_entries() will segment (to segment them ahead, in parallel)."""
+    return [t for entry in entries for t in (entry["title"], entry["text"])]
+
+
+def segment_entries(entries: list[dict[str, str]], segment: Segmenter) -> list[dict]:
+    """Entries in Material's index format: Han runs segmented, text wrapped like Material's."""
+    return [
+        {
+            "location": entry["location"],
+            "title": segment(entry["title"]),
+            # wrapped like Material's own entries, so result styling applies alike
+            "text": "<p>" + segment(entry["text"]) + "</p>",
+        }
+        for entry in entries
+    ]
+
+
+def case_entries(library: Library, segment: Segmenter) -> list[dict]:
+    """One search entry per published case, in Material's index format."""
+    return segment_entries(raw_entries(library), segment)
+
+
+def complete_index(path: Path, entries: list[dict[str, str]], segment: Segmenter) -> tuple[int, int]:
+    """Add entries (see raw_entries) to Material's search_index.json and write it compactly.
 
     The case pages carry `search: exclude` so that Material's plugin does not
     parse and segment them: their entries come from the model here, through the
@@ -241,7 +253,7 @@ def complete_index(path: Path, library: Library, segment: Segmenter) -> tuple[in
     """
     raw = path.read_bytes()
     data = json.loads(raw)
-    data["docs"] += case_entries(library, segment)
+    data["docs"] += segment_entries(entries, segment)
     segment.save()
     out = _compact(data)
     path.write_bytes(out)

@@ -1,9 +1,13 @@
-"""Shared fixtures: the small site fixture library and the demo, each built once per session."""
+"""Shared fixtures, each built once per session: the small site fixture library, the demo,
+and a fresh copy of the project built by plain `mkdocs build`."""
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,3 +83,34 @@ def small_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
     project = make_project(tmp_path_factory.mktemp("demo") / "project", REPO / "cases")
     return build(project, project / "site")
+
+
+@pytest.fixture(scope="session")
+def fresh_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's files as a clone has them (tracked or not ignored), built by `mkdocs build`."""
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    copy = tmp_path_factory.mktemp("clone") / "project"
+    for rel in filter(None, listed):
+        src = REPO / rel
+        if src.is_file():
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, copy / rel)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=copy,
+        env={**os.environ, "PYTHONPATH": str(copy)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return copy

@@ -40,3 +40,12 @@ def inflate_pdf(data: bytes) -> bytes:
         except zlib.error:
             pass
     return b"\n".join(out)
+
+
+def site_files(site_dir: Path) -> dict[str, bytes]:
+    """Every file of a built site by relative path (for comparing two builds)."""
+    return {
+        p.relative_to(site_dir).as_posix(): p.read_bytes()
+        for p in sorted(site_dir.rglob("*"))
+        if p.is_file()
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,15 +33,25 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(small_site: Built) -> Iterator[str]:
-    handler = functools.partial(_SubPathHandler, directory=str(small_site.site))
+def _serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(_SubPathHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(small_site: Built) -> Iterator[str]:
+    yield from _serve(small_site.site)
+
+
+@pytest.fixture(scope="module")
+def plain_server(fresh_copy: Path) -> Iterator[str]:
+    """The site plain `mkdocs build` made of a fresh copy of the project."""
+    yield from _serve(fresh_copy / "site")
 
 
 @pytest.fixture(scope="module")
@@ -132,4 +143,26 @@ def test_case_page_prints_cleanly(browser, server: str):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(server)
     page.screenshot(path=str(ARTIFACTS / "home-mobile.png"), full_page=True)
+    page.close()
+
+
+def test_search_of_the_plain_mkdocs_site_finds_a_case_by_its_title(
+    browser, plain_server: str, fresh_copy: Path
+):
+    from conftest import open_valid
+
+    library = open_valid(fresh_copy)
+    # a title of Han characters only, typed whole as a user would
+    case = next(c for c in library.published if re.fullmatch(r"[\u4e00-\u9fff]{3,}", c.title))
+    page = browser.new_page()
+    page.goto(plain_server)
+    search = page.locator("input.md-search__input")
+    search.click()
+    search.fill(case.title)
+    search.press("End")  # Material searches on keyup
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    assert case.url in first.get_attribute("href")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plain-mkdocs-search.png"))
     page.close()

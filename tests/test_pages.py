@@ -1,16 +1,14 @@
-"""The case layer without a build: pages, data files, escaping, the writer's rules."""
+"""The case layer without a build: pages, data files, escaping."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
 from conftest import REPO, SMALL, open_valid
 
 from dangjian import coverage as coverage_mod
-from dangjian.errors import UserError
 from dangjian.pages import (
     Rendered,
     five_haves,
@@ -20,7 +18,6 @@ from dangjian.pages import (
     units_needed,
 )
 from dangjian.search import dictionary_words, thin_marks, user_dictionary
-from dangjian.site import write_generated
 
 
 @pytest.fixture(scope="module")
@@ -212,43 +209,3 @@ def test_nav_lists_sections_only():
     assert [next(iter(p.values())) for p in guide[1:]] == [
         "guide/fields.md", "form/index.md", "guide/templates.md", "guide/admin.md"]
     assert "snippets" not in (REPO / "mkdocs.yml").read_text("utf-8")
-
-
-# --- the writer ---------------------------------------------------------------
-
-
-def _rendered(files: dict[str, str]) -> Rendered:
-    return Rendered(dict(files), {})
-
-
-def test_writer_refuses_to_overwrite_a_hand_written_file(tmp_path: Path):
-    docs = tmp_path / "docs"
-    (docs / "units").mkdir(parents=True)
-    (docs / "units" / "fgw.md").write_text("手写", "utf-8")
-    with pytest.raises(UserError) as err:
-        write_generated(docs, _rendered({"index.md": "首页", "units/fgw.md": "生成"}))
-    assert "docs/units/fgw.md" in err.value.message
-    assert (docs / "units" / "fgw.md").read_text("utf-8") == "手写"
-    assert not (docs / "index.md").exists()  # nothing written at all
-    assert not (docs / ".generated.json").exists()
-
-
-def test_writer_replaces_its_own_files_removes_stale_ones_and_skips_unchanged(tmp_path: Path):
-    docs = tmp_path / "docs"
-    first = {"index.md": "首页", "units/a.md": "A", "units/b.md": "B"}
-    assert sorted(write_generated(docs, _rendered(first))) == sorted(first)
-    (docs / "guide").mkdir()
-    (docs / "guide" / "index.md").write_text("指南", "utf-8")
-    changed = write_generated(docs, _rendered({"index.md": "首页", "units/a.md": "A2"}))
-    assert sorted(changed) == ["units/a.md", "units/b.md"]
-    assert (docs / "units" / "a.md").read_text("utf-8") == "A2"
-    assert not (docs / "units" / "b.md").exists()
-    assert (docs / "guide" / "index.md").read_text("utf-8") == "指南"
-    assert write_generated(docs, _rendered({"index.md": "首页", "units/a.md": "A2"})) == []
-
-
-def test_writer_stays_inside_the_generated_folders(tmp_path: Path):
-    with pytest.raises(ValueError):
-        write_generated(tmp_path, _rendered({"guide/index.md": "x"}))
-    with pytest.raises(ValueError):
-        write_generated(tmp_path, _rendered({"units/../guide/x.md": "x"}))

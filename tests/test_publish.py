@@ -5,7 +5,8 @@ Each test runs `build_cases.py` as a user or a CI job would, in a fresh process:
 - a build killed with SIGTERM half-way leaves the previous site byte-identical;
 - two checkouts of the same content in different folders, time zones and file
   creation orders give byte-identical sites and casebooks (SOURCE_DATE_EPOCH);
-- the build and the casebook succeed with no network at all (`unshare --net`);
+- the build and the casebook succeed with no network at all (`unshare --net`, the
+  second of the two checkouts);
 - no file of the site or the casebook names a folder of the build machine.
 """
 
@@ -86,7 +87,9 @@ def _edit_a_case(project: Path) -> Path:
     return case
 
 
-def test_sigterm_mid_build_leaves_the_previous_site_untouched(big_project: Path):
+@pytest.fixture(scope="module")
+def interrupted(big_project: Path) -> dict[str, dict[str, str] | list[str]]:
+    """One build of an edited library stopped with SIGTERM while MkDocs writes the staging folder."""
     site = big_project / "site"
     before = tree_hashes(site)
     assert len(before) > 300
@@ -109,55 +112,39 @@ def test_sigterm_mid_build_leaves_the_previous_site_untouched(big_project: Path)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
-    assert tree_hashes(site) == before
+    return {"before": before, "after": tree_hashes(site), "leftovers": leftovers(big_project)}
+
+
+def test_sigterm_mid_build_leaves_the_previous_site_untouched(big_project: Path, interrupted):
+    site = big_project / "site"
+    assert interrupted["after"] == interrupted["before"]
     assert "中断测试改名" not in (site / "data" / "cases.json").read_text("utf-8")
 
-    # the next build publishes the change as if nothing had happened
+
+def test_sigterm_mid_build_leaves_no_staging_folder(interrupted):
+    assert interrupted["leftovers"] == []
+
+
+def test_the_build_after_an_interrupted_one_publishes_the_change(big_project: Path, interrupted):
     done = cli(big_project, "build")
     assert done.returncode == 0, done.stderr
-    assert "中断测试改名" in (site / "data" / "cases.json").read_text("utf-8")
+    assert "中断测试改名" in (big_project / "site" / "data" / "cases.json").read_text("utf-8")
 
 
-def test_sigterm_mid_build_leaves_no_staging_folder(big_project: Path):
-    _edit_a_case(big_project)
-    proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build_cases.py"), "build"],
-        cwd=big_project, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if any(any(p.rglob("*.html")) for p in big_project.glob(".site.new-*")):
-            break
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
-    try:
-        assert leftovers(big_project) == []
-    finally:
-        for p in big_project.glob(".site.*"):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def test_a_page_write_cut_short_does_not_block_the_next_build(tmp_path: Path):
-    """Pages are written one by one; a run stopped between two of them (Ctrl-C, a full disk)
-    must not leave generated pages the next run takes for hand-written ones."""
+def test_pages_an_older_version_wrote_into_docs_neither_block_nor_go_stale(tmp_path: Path):
+    """Earlier versions wrote the pages into docs/ with a manifest; after an upgrade those
+    stale copies are left on disk untouched but never built in place of the current pages."""
     project = make_project(tmp_path / "project", SMALL / "cases")
-    assert cli(project, "build").returncode == 0
-    new = project / "cases" / "sfj" / "aaa-xin.yaml"
-    shutil.copy(project / "cases" / "sfj" / "falv-yuanzhu.yaml", new)
-    # a directory where a page file goes makes the writer stop after posts/aaa-xin.md
-    blocker = project / "docs" / "units" / "sfj.md"
-    blocker.unlink()
-    blocker.mkdir()
-    failed = cli(project, "build")
-    assert failed.returncode != 0
-    # written before the stop
-    assert (project / "docs" / "posts" / "aaa-xin.md").is_file()
-    blocker.rmdir()
+    docs = project / "docs"
+    (docs / "brands").mkdir()
+    (docs / "brands" / "hongse-yinqing.md").write_text("---\ntitle: 旧页面\n---\n# 旧页面\n", "utf-8")
+    (docs / ".generated.json").write_text('["brands/hongse-yinqing.md"]\n', "utf-8")
     done = cli(project, "build")
     assert done.returncode == 0, done.stderr
-    assert (project / "site" / "posts" / "aaa-xin" / "index.html").is_file()
+    page = (project / "site" / "brands" / "hongse-yinqing" / "index.html").read_text("utf-8")
+    assert "<h1" in page and "红色引擎" in page and "旧页面" not in page
+    assert (docs / "brands" / "hongse-yinqing.md").read_text("utf-8").endswith("# 旧页面\n")
+    assert sorted(p.name for p in docs.iterdir()) == [".generated.json", "brands", "guide"]
 
 
 # ---------------------------------------------------------------------------
@@ -188,18 +175,32 @@ def _checkout(root: Path, reverse: bool, seed: int) -> tuple[Path, Path]:
     return code, project
 
 
+OFFLINE = ("unshare", "--net")
+
+
+def _offline_allowed() -> str:
+    """'' when `unshare --net` works here, else why not."""
+    probe = subprocess.run([*OFFLINE, "true"], capture_output=True, text=True)
+    return "" if probe.returncode == 0 else probe.stderr.strip() or "unshare --net failed"
+
+
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, Path]]:
-    """The small library built and exported in two checkouts differing in all but content."""
+    """The small library built and exported in two checkouts differing in all but content.
+
+    The second one builds without any network (`unshare --net`) where that is permitted,
+    so the offline test needs no build of its own.
+    """
     out = []
-    for root, reverse, tz in (
-        (tmp_path_factory.mktemp("repro") / "a", False, "UTC"),
-        (tmp_path_factory.mktemp("repro") / "b" / "另一个 checkout", True, "Asia/Shanghai"),
+    offline = () if _offline_allowed() else OFFLINE
+    for root, reverse, tz, prefix in (
+        (tmp_path_factory.mktemp("repro") / "a", False, "UTC", ()),
+        (tmp_path_factory.mktemp("repro") / "b" / "另一个 checkout", True, "Asia/Shanghai", offline),
     ):
         code, project = _checkout(root, reverse, seed=len(str(root)))
         env = {"SOURCE_DATE_EPOCH": EPOCH, "TZ": tz}
         for args in (("build",), ("casebook", "--out", "book.pdf")):
-            done = cli(project, *args, code=code, env=env)
+            done = cli(project, *args, code=code, env=env, prefix=prefix)
             assert done.returncode == 0, done.stderr
         out.append((code, project))
     return out
@@ -235,22 +236,17 @@ def test_source_date_epoch_dates_what_carries_a_date(two_builds):
 # No network at build time
 
 
-def test_build_and_casebook_need_no_network(tmp_path: Path):
-    probe = subprocess.run(["unshare", "--net", "true"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        pytest.skip(f"unshare --net is not permitted here: {probe.stderr.strip()}")
-    project = make_project(tmp_path / "project", SMALL / "cases")
-    offline = ("unshare", "--net")
+def test_build_and_casebook_need_no_network(two_builds):
+    why = _offline_allowed()
+    if why:
+        pytest.skip(f"unshare --net is not permitted here: {why}")
     # inside the new namespace there is no interface up, not even loopback
     assert "127.0.0.1" not in subprocess.run(
-        [*offline, "cat", "/proc/net/route"], capture_output=True, text=True
+        [*OFFLINE, "cat", "/proc/net/route"], capture_output=True, text=True
     ).stdout
-    built = cli(project, "build", prefix=offline)
-    assert built.returncode == 0, built.stderr
+    _, project = two_builds[1]  # built and exported inside such a namespace
     assert (project / "site" / "index.html").is_file()
     assert (project / "site" / "search" / "search_index.json").is_file()
-    book = cli(project, "casebook", "--out", "book.pdf", prefix=offline)
-    assert book.returncode == 0, book.stderr
     assert (project / "book.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from conftest import SMALL, Built, build, make_project
+from libraries import site_files
 
 from dangjian import coverage as coverage_mod
 from dangjian.errors import UserError
 from dangjian.search import INDEX_MARK, is_segmented
-from dangjian.site import build_site, site_files
+from dangjian.site import build_site
 
 pytestmark = pytest.mark.slow
 
@@ -217,7 +218,8 @@ def test_demo_builds_with_its_figures(demo_site: Built):
     assert size / len(cases) <= 4096
 
 
-def test_serve_updates_a_page_when_its_case_file_changes(tmp_path: Path):
+@pytest.mark.parametrize("command", ["build_cases.py serve", "mkdocs serve"])
+def test_serve_updates_a_page_when_its_case_file_changes(tmp_path: Path, command: str):
     import os
     import socket
     import subprocess
@@ -233,8 +235,12 @@ def test_serve_updates_a_page_when_its_case_file_changes(tmp_path: Path):
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/brands/yusuan-qingfeng/"
     env = dict(os.environ, PYTHONPATH=str(REPO))
+    args = {
+        "build_cases.py serve": [str(REPO / "build_cases.py"), "serve", "--dev-addr"],
+        "mkdocs serve": ["-m", "mkdocs", "serve", "--dev-addr"],
+    }[command]
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "build_cases.py"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        [sys.executable, *args, f"127.0.0.1:{port}"],
         cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
@@ -262,13 +268,15 @@ def test_serve_updates_a_page_when_its_case_file_changes(tmp_path: Path):
 
 def test_segmentation_memo_gives_the_same_index_and_segments_nothing_twice(small_site: Built, tmp_path: Path):
     from dangjian import search
+    from dangjian.sitesource import site_source, user_dictionary_file
 
     project = small_site.project
     memo = project / search.SEGMENT_CACHE
     warm = tmp_path / "warm"
     build_site(project, small_site.library, warm)
-    segment = search.Segmenter(memo, project / "docs" / search.USER_DICT)
-    entries = search.case_entries(small_site.library, segment)
+    source = site_source(project, small_site.library)
+    segment = search.Segmenter(memo, user_dictionary_file(project, source))
+    entries = search.segment_entries(source.search, segment)
     assert segment.misses == 0 and len(entries) == len(small_site.library.published)
     cold_dir = tmp_path / "cold"
     import shutil
