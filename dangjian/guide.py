@@ -98,6 +98,8 @@ def _rows(root: dict, schema: dict, prefix: str = "") -> list[str]:
         items = resolve_ref(root, sub.get("items", {})) if sub.get("type") == "array" else {}
         if items.get("type") == "object":
             rows += _rows(root, items, f"{key}[].")
+        elif sub.get("type") == "object" and "properties" in sub:
+            rows += _rows(root, sub, f"{key}.")
     return rows
 
 
@@ -128,6 +130,13 @@ def fields_page() -> str:
         "名册由机关工委维护，支部书记一般不需要修改，但可以在这里查到本单位的单位编号和支部编号。\n\n"
     )
     out.append(_table(units, item))
+    settings = validate.load_schema("settings")
+    out.append(
+        "\n## 站点设置（cases/settings.yaml）\n\n"
+        f"{settings.get('description', '')}"
+        "其中 `casebook` 一节是印刷版和 Word 版案例汇编的封面、前言、版权页和字体。\n\n"
+    )
+    out.append(_table(settings, settings))
     return "".join(out)
 
 

@@ -130,6 +130,15 @@ class CasebookSettings:
     issuer: str = ""
     year: int | None = None
     preface: str = ""  # Markdown
+    # Colophon (版权页).
+    mark: str = "内部资料 注意保存"
+    print_date: str = ""  # "2026-03" or "2026-03-15"; empty: the month of the export
+    print_run: int | None = None  # copies printed (印数)
+    permit: str = ""  # 准印证号, optional
+    # Font families: PDF faces by fontconfig name, Word faces as Word/WPS name them.
+    # An empty heading2 means 楷体 when one is installed, else the heading face.
+    fonts: dict[str, str] = field(default_factory=dict)
+    word_fonts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -273,5 +282,11 @@ def _settings(d: dict) -> Settings:
             issuer=book.get("issuer", d.get("organization", "")),
             year=book.get("year"),
             preface=book.get("preface", ""),
+            mark=book.get("mark", CasebookSettings.mark),
+            print_date=str(book.get("print_date", "")),
+            print_run=book.get("print_run"),
+            permit=book.get("permit", ""),
+            fonts=dict(book.get("fonts") or {}),
+            word_fonts=dict(book.get("word_fonts") or {}),
         ),
     )

@@ -49,3 +49,16 @@ def site_files(site_dir: Path) -> dict[str, bytes]:
         for p in sorted(site_dir.rglob("*"))
         if p.is_file()
     }
+
+
+def casebook_cli(project: Path, *args: str):
+    """`build_cases.py casebook ARGS` run in `project`, as a user runs it."""
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, str(TESTS.parent / "build_cases.py"), "casebook", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )

