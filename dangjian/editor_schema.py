@@ -19,7 +19,7 @@ from typing import Any
 
 from .load import parse_file
 from .model import DEFAULT_THEMES
-from .validate import load_schema
+from .schemas import load_schema
 
 TARGET = Path(".cache") / "schema" / "case.schema.json"
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import jinja2
 
-from . import load, paths, validate
+from . import load, paths, schemas, validate
 from .epoch import current_year
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
-from .validate import resolve_ref
+from .schemas import resolve_ref
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
 COMMAND = ".venv/bin/python -m dangjian.scaffold codeowners"
@@ -48,7 +48,7 @@ class UnitInfo:
 
 
 def _kind_schema(kind: str) -> tuple[dict, dict]:
-    root = validate.load_schema("case")
+    root = schemas.load_schema("case")
     return root, root["definitions"][kind]
 
 

@@ -19,7 +19,7 @@ from .epoch import current_year
 from .image_paths import check_image_path
 from .load import LibraryFiles
 from .model import DEFAULT_THEMES
-from .schemas import Schemas, compiled, load_schema, resolve_ref
+from .schemas import Schemas, compiled, resolve_ref
 from .wording import (
     SLUG,
     SLUG_RULE,
@@ -30,7 +30,7 @@ from .wording import (
 )
 from .yamlfile import SourceFile
 
-__all__ = ["SLUG", "SLUG_RULE", "load_schema", "resolve_ref", "reserved_id", "validate"]
+__all__ = ["SLUG", "SLUG_RULE", "reserved_id", "validate"]
 
 PLACEHOLDER = re.compile(r"【请填写[^】]*】")
 # Ids that name a listing page ("index") or a Windows device (no checkout could hold them).

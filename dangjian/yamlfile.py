@@ -88,7 +88,7 @@ class SourceFile:
 _KEY = r"^(?P<indent>[ ]*(?:-[ ]+)?)(?P<key>[A-Za-z_]+)[ ]*"
 # (a character that must occur, the pattern, rule id, message). Patterns with a
 # `key` group count only where the key is a known field name.
-_TRAPS = [
+TRAPS = [
     (
         "：",
         re.compile(_KEY + "：", re.M),
@@ -124,7 +124,7 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 def scan_traps(text: str, src: SourceFile) -> bool:
     """Line-level mistakes YAML reports badly or not at all. True if any was found."""
     found = False
-    for needle, pattern, code, message in _TRAPS:
+    for needle, pattern, code, message in TRAPS:
         if needle not in text:
             continue
         for m in pattern.finditer(text):

@@ -101,7 +101,7 @@ def rule_ids() -> set[str]:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                         ids.add(arg.value)
             elif isinstance(node, ast.Assign) and any(
-                getattr(t, "id", "") == "_TRAPS" for t in node.targets
+                getattr(t, "id", "") == "TRAPS" for t in node.targets
             ):
                 ids.update(t.elts[2].value for t in node.value.elts)
     return ids
