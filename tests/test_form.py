@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SMALL, Built, open_valid
 
-from dangjian import form, load, validate
+from dangjian import form, load, schemas, validate
 from dangjian.model import DEFAULT_THEMES
 
 JS = REPO / "theme_overrides" / "assets" / "javascripts"
@@ -111,7 +111,7 @@ def test_data_comes_from_the_model_and_the_schema(small_data: dict):
         "title": "",
     }
     assert "caogao" not in json.dumps(small_data, ensure_ascii=False)
-    schema = validate.load_schema("case")["definitions"]
+    schema = schemas.load_schema("case")["definitions"]
     for kind in ("brand", "post"):
         props = small_data["schemas"][kind]["properties"]
         assert list(props) == list(schema[kind]["properties"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from dangjian import form, guide, scaffold, validate
+from dangjian import form, guide, scaffold, schemas
 
 ROOT = Path(__file__).parent.parent
 GUIDE = ROOT / "docs" / "guide"
@@ -63,7 +63,7 @@ def _rows(page: str, heading: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("kind", ["brand", "post"])
 def test_field_reference_matches_the_schema(kind):
-    case = validate.load_schema("case")
+    case = schemas.load_schema("case")
     schema = case["definitions"][kind]
     label = {"brand": "党建品牌", "post": "党员示范岗"}[kind]
     rows = _rows((GUIDE / "fields.md").read_text(encoding="utf-8"), f"{label}（kind: {kind}）")
