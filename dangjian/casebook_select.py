@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .epoch import current_year
 from .errors import EXIT_CONTENT, EXIT_USAGE, UserError
 from .model import Brand, Case, Library, Post, Unit
-from .validate import current_year
 
 FIRST_YEAR = 1990  # the schema's minimum for a case's year
 
