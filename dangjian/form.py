@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from . import load, schemas, validate, yamlfile
 from .model import KIND_LABELS, Library
-from .pages import five_haves, relative_url
+from .pages import five_haves, relative_url, source_link
 from .scaffold import SCHEMA_LINE
 
 PAGE = "form/index.md"
@@ -253,10 +253,10 @@ hide:
 
 # 在线填写案例
 
-<p class="dj-form-lead">按提示逐项填写，旁边（手机上在表单下方）即时显示案例页面的样子；填完后下载案例文件（或复制内容），按<a href="{data["guide"]["new"]}">投稿指南</a>提交。本页不联网、不上传任何内容，未填完的内容保存在本浏览器中，关闭页面也不会丢失。</p>
+<p class="dj-form-lead">按提示逐项填写，旁边（手机上在表单下方）即时显示案例页面的样子；填完后下载案例文件（或复制内容），按<a href="{source_link(PAGE, "guide/#step-2")}">投稿指南</a>提交。本页不联网、不上传任何内容，未填完的内容保存在本浏览器中，关闭页面也不会丢失。</p>
 
 <div id="dj-form" class="dj-form" data-src="data.js">
-<p class="dj-form__noscript">正在载入表单……如果一直没有出现，请确认浏览器启用了 JavaScript；也可以复制<a href="{data["guide"]["templates"]}">案例模板</a>手工填写。</p>
+<p class="dj-form__noscript">正在载入表单……如果一直没有出现，请确认浏览器启用了 JavaScript；也可以复制<a href="{source_link(PAGE, "guide/templates/")}">案例模板</a>手工填写。</p>
 </div>
 """
 

@@ -132,6 +132,19 @@ def front_matter_value(value: object) -> Markup:
     return Markup(_YAML_UNSAFE.sub(_yaml_escape, quoted))
 
 
+def relative_url(from_url: str, to_url: str) -> str:
+    """Relative URL between two site URLs, for links no engine rewrites (data read by scripts);
+    links in pages go through source_link."""
+    start = from_url.rstrip("/") or "."
+    if not from_url.endswith("/") and from_url:
+        start = posixpath.dirname(from_url) or "."
+    is_dir = to_url == "" or to_url.endswith("/")
+    rel = posixpath.relpath(to_url.rstrip("/") or ".", start)
+    if is_dir:
+        return "./" if rel == "." else rel + "/"
+    return rel
+
+
 def source_path(url: str) -> str:
     """The docs-relative source file of a site URL: "" -> index.md, "units/" -> units/index.md,
     "units/fgw/" -> units/fgw.md; a file URL ("data/cases.json") is its own source."""
