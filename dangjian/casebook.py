@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .casebook_fonts import check_fonts, check_glyphs
 from .casebook_chunks import CHUNK_CASES, write_book
+from .casebook_fonts import check_fonts, check_glyphs
 from .casebook_html import TEMPLATES, environment, prepare_book, render_html
 from .casebook_pdf import atomic, write_pdf
 from .casebook_select import parse_years, select

@@ -130,7 +130,8 @@ def reported(allowed: Sequence[Path], images: Path | None):
         )
     if log.errors:
         raise UserError(
-            "排印案例汇编时有资源无法加载：\n" + "\n".join(html_module.unescape(e) for e in log.errors),
+            "排印案例汇编时有资源无法加载：\n"
+            + "\n".join(html_module.unescape(e) for e in log.errors),
             EXIT_CONTENT,
         )
 
