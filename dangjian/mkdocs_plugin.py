@@ -26,7 +26,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import diagnostics, pipeline, search
+from . import diagnostics, pipeline, search, search_index
 from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
@@ -74,6 +74,7 @@ class DangjianPlugin(BasePlugin):
         self._reset()
         project = Path(config.config_file_path).resolve().parent
         self.project = project
+        search.quiet_jieba(project)  # jieba's cache in .cache/jieba, before search loads it
         given, self._given = self._given, None
         if given is not None:
             self.library, self.source = given
@@ -88,12 +89,15 @@ class DangjianPlugin(BasePlugin):
                 "请在 plugins 下加上“- search”（见仓库中的 mkdocs.yml）。"
             )
         user_dict = user_dictionary_file(project, self.source)
+        try:
+            self.segmenter = search.Segmenter(project / search.SEGMENT_CACHE, user_dict)
+        except UserError as e:  # no jieba: cases could not be found, so no site
+            raise self._error(e) from e
         search_config = found[0].config
         if "jieba_dict_user" in search_config:
             search_config["jieba_dict_user"] = str(user_dict)
             if not search_config.get("jieba_dict"):
                 _fresh_jieba()
-        self.segmenter = search.Segmenter(project / search.SEGMENT_CACHE, user_dict)
 
         # Material prints config.site_name unescaped (<title>, header); Markup is
         # escaped text that its few `| e` filters leave alone.
@@ -125,7 +129,7 @@ class DangjianPlugin(BasePlugin):
             else:
                 files.append(File.generated(config, rel, abs_src_path=str(data)))
         # Segment the case entries on the other core while MkDocs renders.
-        self._pending = self.segmenter.start(search.index_texts(self.source.search))
+        self._pending = self.segmenter.start(search_index.index_texts(self.source.search))
         return files
 
     def on_pre_page(self, page, *, config, files):
@@ -142,7 +146,10 @@ class DangjianPlugin(BasePlugin):
             raise PluginError(
                 f"search 插件没有生成检索索引：{index.name}（请检查 mkdocs.yml 的 search 设置）"
             )
-        search.complete_index(index, self.source.search, self.segmenter)
+        try:
+            search_index.complete_index(index, self.source.search, self.segmenter)
+        except UserError as e:  # Chinese text left unsegmented
+            raise self._error(e) from e
 
     def on_build_error(self, *, error: Exception) -> None:
         search.Segmenter.cancel(self._pending)

@@ -43,6 +43,7 @@ class Unit:
     branches: tuple[Branch, ...] = ()
     active: bool = True
     reviewers: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()  # short names people type (发改局), for search
 
     def branch(self, branch_id: str) -> Branch | None:
         return next((b for b in self.branches if b.id == branch_id), None)
@@ -265,6 +266,7 @@ def _unit(d: dict) -> Unit:
         branches=tuple(Branch(b["id"], b["name"]) for b in d.get("branches") or ()),
         active=d.get("active", True),
         reviewers=tuple(d.get("reviewers") or ()),
+        aliases=tuple(d.get("aliases") or ()),
     )
 
 

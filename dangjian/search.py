@@ -1,47 +1,55 @@
-"""Chinese search: the jieba user dictionary of the library, and a compact search index.
+"""Chinese search terms: folding to simplified characters, jieba's search segmentation, its memo.
 
-Material's search plugin segments Han text with jieba and joins the words with
-U+200B, which the browser side splits on. The browser cannot segment a query,
-so a unit name or case title typed whole only matches if jieba kept it whole
-in the index: the user dictionary makes sure it does.
+The browser cannot segment Chinese, so the build does: every text of an entry
+becomes the words jieba finds in it, whole dictionary words and their sub-words
+alike (`cut_for_search`), after traditional characters were folded to
+simplified with OpenCC. The browser side (theme_overrides/assets/javascripts/
+dj-search-worker.js) folds the query with a table generated from the same
+OpenCC data and matches its pieces against these words; names and titles it
+matches by substring, so any fragment of them is found.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
+from functools import cache
 from pathlib import Path
 
-from .markdown import render_markdown
-from .model import Brand, Case, Library
+from .errors import UserError
+from .model import Library
 
 SEGMENT_CACHE = ".cache/search"  # under the project, git-ignored
-SEGMENT_MARK = "\u200b"  # what Material puts between the words jieba found
-# What the compacted index puts there instead, when the site's separator splits
-# on it: U+034F COMBINING GRAPHEME JOINER is invisible (default-ignorable) like
-# U+200B but takes two bytes in UTF-8 instead of three.
-INDEX_MARK = "\u034f"
-MARKS = (SEGMENT_MARK, INDEX_MARK)
+JIEBA_CACHE = ".cache/jieba"  # jieba's own dictionary cache (marshal): never a shared /tmp
+MEMO_VERSION = "terms-2"  # part of the memo's key: a new way of segmenting starts afresh
 
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# What a search term may be made of: letters, digits and Han characters, nothing
+# that could be markup. A memo entry holding anything else is not ours.
+_TERM = re.compile(
+    r"[0-9a-z\u00c0-\u024f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+)
+_WORDS = re.compile(
+    r"[0-9A-Za-z\u00c0-\u024f]+|[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+"
+)
 
 
 def dictionary_words(library: Library) -> list[str]:
-    """Unit and branch names and published case titles, as jieba words.
+    """Unit and branch names, aliases and published case titles, as jieba words.
 
-    Material only segments runs of Han characters, so a title such as
+    Only runs of Han characters are words to jieba, so a title such as
     "e路同行" contributes its Han run "路同行"; single characters are no words.
     """
     names: list[str] = []
     for unit in library.units:
-        names.append(unit.name)
+        names += [unit.name, *unit.aliases]
         names += [b.name for b in unit.branches]
     for case in library.published:
         names.append(case.title)
-    return sorted({run for name in names for run in _HAN_RUN.findall(name)})
+    return sorted({run for name in names for run in _HAN_RUN.findall(fold(name))})
 
 
 def user_dictionary(library: Library) -> str:
@@ -54,56 +62,139 @@ def user_dictionary(library: Library) -> str:
     return "".join(f"{word}\n" for word in dictionary_words(library))
 
 
-# A word mark next to one of these is redundant: the browser splits there anyway.
-_SEPARATOR_CHARS = " \n\t\u3000-、。，．？！；"
-_REDUNDANT_MARK = re.compile(
-    f"^{SEGMENT_MARK}+|{SEGMENT_MARK}+$"
-    f"|{SEGMENT_MARK}+(?=[{re.escape(_SEPARATOR_CHARS)}])"
-    f"|(?<=[{re.escape(_SEPARATOR_CHARS)}]){SEGMENT_MARK}+"
-)
+# ---------------------------------------------------------------------------
+# Traditional -> simplified
 
 
-def thin_marks(text: str) -> str:
-    """Drop the U+200B marks that stand next to another separator (3 bytes each)."""
-    return _REDUNDANT_MARK.sub("", text)
+@cache
+def _converter() -> tuple[object, frozenset[str]]:
+    """OpenCC's t2s converter and every character that starts one of its conversions."""
+    try:
+        from opencc import OpenCC
+    except ImportError as e:  # pragma: no cover - a broken installation
+        raise UserError(
+            "缺少繁简转换组件 opencc-python-reimplemented：繁体字将无法搜到。"
+            "请运行 bash scripts/setup.sh 重新安装依赖。"
+        ) from e
+    converter = OpenCC("t2s")
+    starts = set()
+    folder = Path(__import__("opencc").__file__).parent / "dictionary"
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        for line in (folder / name).read_text(encoding="utf-8").splitlines():
+            if line:
+                starts.add(line[0])
+    return converter, frozenset(starts)
 
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
-_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|pre)>|<br\s*/?>")
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
+def fold(text: str) -> str:
+    """The text in simplified characters, lower case: what the index and the query compare.
+
+    Most texts hold no traditional character at all; they are returned as they are.
+    """
+    converter, starts = _converter()
+    if not starts.isdisjoint(text):
+        text = converter.convert(text)
+    return text.lower()
 
 
-def quiet_jieba() -> None:
-    """jieba logs its dictionary loading at DEBUG to stderr on first use: not news for a user."""
+# ---------------------------------------------------------------------------
+# jieba
+
+
+def quiet_jieba(project: Path | None = None) -> None:
+    """jieba logs its dictionary loading at DEBUG: not news. Its cache goes under `.cache/`.
+
+    jieba documents `tmp_dir` as the place of its dictionary cache (a marshal
+    file, loaded on start); the default is the shared temporary folder, where
+    anyone could plant one. Material's search plugin uses the default tokenizer.
+    """
     import logging
 
-    import jieba
-
+    try:
+        jieba = _jieba()
+    except UserError:
+        return  # Segmenter() says so, where the build can stop cleanly
     jieba.setLogLevel(logging.WARNING)
+    if project is not None:
+        cache_dir = project / JIEBA_CACHE
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        jieba.dt.tmp_dir = str(cache_dir)
+
+
+def _jieba():
+    try:
+        import jieba
+    except ImportError as e:
+        raise UserError(
+            "缺少中文分词组件 jieba：没有它，站内搜索找不到中文的单位名称和案例标题，"
+            "因此停止构建。请运行 bash scripts/setup.sh 重新安装依赖。"
+        ) from e
+    return jieba
+
+
+def _tokenizer(user_dict: Path, cache_dir: Path | None):
+    """A tokenizer of our own: jieba's global one keeps every user dictionary ever loaded."""
+    import logging
+
+    jieba = _jieba()
+    jieba.setLogLevel(logging.WARNING)  # also in a forked worker, before anyone else set it
+    tokenizer = jieba.Tokenizer()
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tokenizer.tmp_dir = str(cache_dir)
+    if user_dict.is_file():
+        tokenizer.load_userdict(str(user_dict))
+    return tokenizer
+
+
+def search_terms(tokenizer, text: str) -> str:
+    """The distinct search words of a text, space-separated, in order of first appearance.
+
+    Han runs give jieba's whole words and their sub-words; single Han characters
+    are left out (names are matched by substring in the browser instead).
+    """
+    seen: dict[str, None] = {}
+    for run in _WORDS.findall(fold(text)):
+        if not _HAN.match(run):
+            seen.setdefault(run, None)
+            continue
+        for word in tokenizer.cut_for_search(run, HMM=True):
+            if len(word) > 1 and _TERM.fullmatch(word):
+                seen.setdefault(word, None)
+    return " ".join(seen)
 
 
 class Segmenter:
-    """Material's segmentation of Han runs (jieba words joined by U+200B), memoised by content.
+    """Search terms of texts (see search_terms), memoised by content in `.cache/search/`.
 
     Segmenting is most of the search cost of a build; the memo lives in a file
     keyed by jieba's version and the user dictionary, so an unchanged case is
-    never segmented twice and a changed dictionary starts afresh.
+    never segmented twice and a changed dictionary starts afresh. The memo is
+    data from disk: an entry is used only if it is a list of plain words that
+    all occur in the text it is the words of (a planted or damaged memo can
+    slow a build down, never put markup or foreign words into the index).
     """
 
-    def __init__(self, cache_dir: Path, user_dict: Path) -> None:
-        import jieba  # noqa: F401  (fail here, loudly, if Chinese search would silently degrade)
-
+    def __init__(self, cache_dir: Path, user_dict: Path, jieba_cache: Path | None = None) -> None:
+        jieba = _jieba()  # fail here, loudly, if Chinese search would silently degrade
         words = user_dict.read_bytes() if user_dict.is_file() else b""
-        key = hashlib.sha256(jieba.__version__.encode() + b"\0" + words).hexdigest()[:16]
+        key = hashlib.sha256(f"{MEMO_VERSION}\0{jieba.__version__}\0".encode() + words).hexdigest()[
+            :16
+        ]
         self.user_dict = user_dict
+        # <project>/.cache/search -> <project>/.cache/jieba
+        self.jieba_cache = jieba_cache or cache_dir.parent / Path(JIEBA_CACHE).name
         self.path = cache_dir / f"segments-{key}.json"
         self.memo: dict[str, str] = {}
         if self.path.is_file():
             try:
-                self.memo = json.loads(self.path.read_text(encoding="utf-8"))
+                data = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self.memo = {}  # a damaged cache is only a slower build
+                data = {}  # a damaged cache is only a slower build
+            if isinstance(data, dict):
+                self.memo = {
+                    k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)
+                }
         self.used: dict[str, str] = {}
         self.misses = 0
         self._tokenizer = None
@@ -114,14 +205,15 @@ class Segmenter:
         A build spends its time in MkDocs on one core; the second core can do
         the segmentation meanwhile. Returns None when there is little to do.
         """
-        misses = sorted({t for t in texts if _key(t) not in self.memo})
+        misses = sorted({t for t in texts if self._recall(t) is None})
         if len(misses) < 50:
             return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        return pool, misses, pool.submit(_segment_all, str(self.user_dict), misses)
+        args = (str(self.user_dict), str(self.jieba_cache), misses)
+        return pool, misses, pool.submit(_segment_all, *args)
 
     def finish(self, pending: object | None) -> None:
         """Take the worker's results into the memo (they count as misses of this build)."""
@@ -141,28 +233,25 @@ class Segmenter:
         if pending is not None:
             pending[0].shutdown(wait=False, cancel_futures=True)
 
-    def __call__(self, text: str) -> str:
-        key = _key(text)
-        found = self.memo.get(key)
+    def _recall(self, text: str) -> str | None:
+        """The memo's words for the text, if they are words of this text at all."""
+        found = self.memo.get(_key(text))
         if found is None:
-            found = _HAN.sub(self._words, text).strip(SEGMENT_MARK)
+            return None
+        folded = fold(text)
+        if all(_TERM.fullmatch(w) and w in folded for w in found.split(" ") if w):
+            return found
+        return None
+
+    def __call__(self, text: str) -> str:
+        found = self._recall(text)
+        if found is None:
+            if self._tokenizer is None:
+                self._tokenizer = _tokenizer(self.user_dict, self.jieba_cache)
+            found = search_terms(self._tokenizer, text)
             self.misses += 1
-        self.used[key] = found
+        self.used[_key(text)] = found
         return found
-
-    def _words(self, match: re.Match[str]) -> str:
-        if self._tokenizer is None:
-            # A tokenizer of our own: jieba's global one keeps every user
-            # dictionary ever loaded into it (a live preview, a test session),
-            # so its words would depend on the process's history.
-            import jieba
-
-            quiet_jieba()
-            self._tokenizer = jieba.Tokenizer()
-            if self.user_dict.is_file():
-                self._tokenizer.load_userdict(str(self.user_dict))
-        words = self._tokenizer.cut(match.group(0))
-        return SEGMENT_MARK + SEGMENT_MARK.join(words) + SEGMENT_MARK
 
     def save(self) -> None:
         """Keep what this build used (so stale entries do not pile up)."""
@@ -178,114 +267,10 @@ class Segmenter:
 
 
 def _key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _segment_all(user_dict: str, texts: list[str]) -> list[str]:
-    """In the worker: a segmenter of the same dictionary, without any memo."""
-    segmenter = Segmenter.__new__(Segmenter)
-    segmenter.user_dict, segmenter._tokenizer = Path(user_dict), None
-    return [_HAN.sub(segmenter._words, t).strip(SEGMENT_MARK) for t in texts]
-
-
-def plain_text(markdown_text: str) -> str:
-    """The words of an (md) field as plain text (what the page shows, without markup)."""
-    rendered = _BLOCK_END.sub(" ", render_markdown(markdown_text))
-    return html.unescape(_TAG.sub("", rendered))
-
-
-def case_text(case: Case) -> str:
-    """What a case page says, in reading order, as one text escaped like Material's index."""
-    parts = [case.summary]
-    if isinstance(case, Brand):
-        parts += [case.slogan, plain_text(case.concept)]
-        for p in case.practices:
-            parts += [p.title, plain_text(p.text)]
-        parts.append(plain_text(case.results))
-        parts += [f"{m.label} {m.value:g} {m.unit}" for m in case.metrics]
-        parts += list(case.honors)
-    else:
-        parts += ["、".join(case.holders), plain_text(case.duties)]
-        parts += list(case.commitments)
-        parts += [plain_text(case.results), case.batch]
-    parts += [case.unit.name, case.org_name]  # last: the result preview opens with the summary
-    return html.escape(_SPACE.sub(" ", " ".join(p for p in parts if p)).strip(), quote=False)
-
-
-def raw_entries(library: Library) -> list[dict[str, str]]:
-    """One search entry per published case, escaped like Material's index, not yet segmented."""
-    return [
-        {"location": case.url, "title": html.escape(case.title, quote=False),
-         "text": case_text(case)}
-        for case in library.published
-    ]
-
-
-def index_texts(entries: list[dict[str, str]]) -> list[str]:
-    """Every text segment_entries() will segment (to segment them ahead, in parallel)."""
-    return [t for entry in entries for t in (entry["title"], entry["text"])]
-
-
-def segment_entries(entries: list[dict[str, str]], segment: Segmenter) -> list[dict]:
-    """Entries in Material's index format: Han runs segmented, text wrapped like Material's."""
-    return [
-        {
-            "location": entry["location"],
-            "title": segment(entry["title"]),
-            # wrapped like Material's own entries, so result styling applies alike
-            "text": "<p>" + segment(entry["text"]) + "</p>",
-        }
-        for entry in entries
-    ]
-
-
-def case_entries(library: Library, segment: Segmenter) -> list[dict]:
-    """One search entry per published case, in Material's index format."""
-    return segment_entries(raw_entries(library), segment)
-
-
-def complete_index(path: Path, entries: list[dict[str, str]], segment: Segmenter) -> tuple[int, int]:
-    """Add entries (see raw_entries) to Material's search_index.json and write it compactly.
-
-    The case pages carry `search: exclude` so that Material's plugin does not
-    parse and segment them: their entries come from the model here, through the
-    segmentation memo. Returns (bytes before, bytes after).
-    """
-    raw = path.read_bytes()
-    data = json.loads(raw)
-    data["docs"] += segment_entries(entries, segment)
-    segment.save()
-    out = _compact(data)
-    path.write_bytes(out)
-    return len(raw), len(out)
-
-
-def compact_index(path: Path) -> tuple[int, int]:
-    """Rewrite a search_index.json compactly (see _compact). Returns (bytes before, after)."""
-    raw = path.read_bytes()
-    out = _compact(json.loads(raw))
-    path.write_bytes(out)
-    return len(raw), len(out)
-
-
-def _compact(data: dict) -> bytes:
-    """Material's index, smaller, with the same words for the browser.
-
-    Material writes json.dumps' ASCII escapes (six bytes per Han character
-    instead of three) and puts U+200B around every Han run, also where a
-    comma or space already separates the words. JSON.parse reads UTF-8 the
-    same, and the browser splits on the configured separator, so both go.
-    """
-    separator = re.compile(data["config"]["separator"])
-    # Only thin when the site's separator really covers the neighbours we rely on.
-    if all(separator.fullmatch(ch) for ch in _SEPARATOR_CHARS + SEGMENT_MARK):
-        mark = INDEX_MARK if separator.fullmatch(INDEX_MARK) else SEGMENT_MARK
-        for doc in data["docs"]:
-            doc["title"] = thin_marks(doc["title"]).replace(SEGMENT_MARK, mark)
-            doc["text"] = thin_marks(doc["text"]).replace(SEGMENT_MARK, mark)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def is_segmented(index: dict) -> bool:
-    """Whether jieba ran over the index: Han text carries word marks."""
-    return any(m in doc.get("text", "") for doc in index.get("docs", []) for m in MARKS)
+def _segment_all(user_dict: str, jieba_cache: str, texts: list[str]) -> list[str]:
+    """In the worker: a tokenizer of the same dictionary, without any memo."""
+    tokenizer = _tokenizer(Path(user_dict), Path(jieba_cache))
+    return [search_terms(tokenizer, t) for t in texts]

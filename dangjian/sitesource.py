@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from . import search
+from . import search, search_index
 from .model import Brand, Library
 from .pages import WebImage, render_pages
 
@@ -33,9 +33,9 @@ class SiteSource:
     pages:  text files, UTF-8: Markdown pages (front matter first) and data
             files such as data/cases.json.
     assets: binary files: the bytes themselves, or the file whose bytes are published.
-    search: one entry per case page, in Material's index format but not yet
-            segmented: {"location": url, "title": escaped text, "text": escaped text}.
-            The case pages carry `search: exclude`; an engine adds these instead.
+    search: one entry per page people look for (cases, units, listings, coverage),
+            not yet segmented: see search_index.raw_entries. The generated pages
+            carry `search: exclude` or are replaced; an engine adds these instead.
     user_dictionary: jieba's user dictionary (one word a line) for segmenting.
     """
 
@@ -77,7 +77,7 @@ def site_source(project: Path, library: Library) -> SiteSource:
     return SiteSource(
         pages=rendered.files,
         assets=rendered.assets,
-        search=search.raw_entries(library),
+        search=search_index.raw_entries(library),
         user_dictionary=search.user_dictionary(library),
     )
 

@@ -22,6 +22,7 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
+from .aliases import check_aliases
 from .diagnostics import Diagnostic
 from .load import LibraryFiles, SourceFile, YamlDate
 from .model import DEFAULT_THEMES, KIND_LABELS
@@ -312,6 +313,7 @@ def _check_units(src: SourceFile, out: list[Diagnostic]) -> dict[str, dict] | No
                                       f"单位列表(units) 第{i + 1}项 下设支部(branches) 第{j + 1}项 支部编号(id)",
                                       f"支部编号「{bid}」重复（第 {src.at(branches[bid])[0]} 行已用过）：支部编号在整个名册中必须唯一。"))
             branches[bid] = place
+    check_aliases(src, items, out)
     return units
 
 

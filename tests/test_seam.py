@@ -48,7 +48,9 @@ def test_site_source_holds_every_page_and_entry_and_writes_nothing(tmp_path: Pat
     assert {"index.md", "units/fgw.md", "data/cases.json", "data/coverage.json"} <= set(
         source.pages
     )
-    assert [e["location"] for e in source.search] == [c.url for c in library.published]
+    locations = [e["location"] for e in source.search]  # the cases first, then the other pages
+    assert locations[: len(library.published)] == [c.url for c in library.published]
+    assert {"units/fgw/", "themes/zuofeng/", "years/2021/", "coverage/"} <= set(locations)
     assert all(rel.startswith("assets/cases/") and p.is_file() for rel, p in source.assets.items())
     assert "红色引擎" in source.user_dictionary.splitlines()
 
