@@ -25,6 +25,7 @@ from dangjian.model import Library, Unit
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "casebook"
+ARTIFACTS = ROOT / "tests" / "artifacts" / "casebook-parts"
 
 
 def _pages(path: Path) -> list[str]:
@@ -85,6 +86,24 @@ def _assert_same_book(whole: Path, parts: Path) -> None:
         assert b == a, f"physical page {number + 1} differs"
     assert _bookmarks(parts) == _bookmarks(whole)
     assert _viewer(parts) == _viewer(whole)
+    # and every page looks the same, pixel for pixel at 40 dpi
+    from PIL import Image, ImageChops
+
+    differ = []
+    for number, (a, b) in enumerate(zip(_png(whole), _png(parts), strict=True)):
+        with Image.open(a) as left, Image.open(b) as right:
+            if ImageChops.difference(left.convert("RGB"), right.convert("RGB")).getbbox():
+                differ.append(number + 1)
+    assert differ == [], f"physical pages {differ} look different"
+
+
+def _png(pdf: Path) -> list[Path]:
+    """Every page of `pdf` as a PNG, kept in tests/artifacts/casebook-parts/ for review."""
+    folder = ARTIFACTS / f"{pdf.parent.name}-{pdf.stem}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "page")], check=True)
+    return sorted(folder.glob("page-*.png"))
 
 
 @pytest.fixture(scope="module")
