@@ -15,6 +15,7 @@ metadata of the front part. Books of at most CHUNK_CASES cases stay one document
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -84,7 +85,10 @@ def write_book(
                         numbers.setdefault(name, start + number)
                 document.write_pdf(path)
             start += len(document.pages)
-            del document, part  # the layout of this part goes before the next is made
+            # The layout of this part goes before the next is made: its boxes hold
+            # reference cycles, which only a full collection frees at once.
+            del document, part
+            gc.collect()
             files.append(path)
         front = Path(work) / "front.pdf"
         with reported(allowed, images) as html:
