@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Command line of the case library: check, build, serve, export-pages, new, casebook.
+"""Command line of the case library: check, build, serve, export-pages, new, casebook, report.
 
 A thin layer: parse arguments, call the library, set the exit code
 (0 success, 1 content errors or refused, 2 wrong usage or environment).
@@ -57,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     k.add_argument("--unit", action="append", default=[], help="只收录该单位，写单位 id 或名称（可重复）")
     k.add_argument("--theme", action="append", default=[], help="只收录该主题（可重复）")
     k.add_argument("--year", action="append", default=[], help="只收录该年份，四位数字（可重复）")
+
+    r = sub.add_parser("report", help="导出覆盖率情况通报（Word，或 PDF）")
+    r.add_argument("--out", default="coverage-report.docx",
+                   help="输出文件（默认 coverage-report.docx；以 .pdf 结尾时导出 PDF，需要 LibreOffice）")
     return p
 
 
@@ -166,6 +170,21 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _report(project: Path, args: argparse.Namespace) -> int:
+    from dangjian import coverage, publish, report
+
+    library = _open(project)
+    if library is None:
+        return EXIT_CONTENT
+    out = Path(args.out)
+    # dated like the site: the same reproducible build date (SOURCE_DATE_EPOCH or the commit)
+    as_of = coverage.as_of_date(publish.source_date_epoch(project))
+    out = report.write_report(library, coverage.compute(library, as_of),
+                              out if out.is_absolute() else project / out)
+    print(f"已生成覆盖率情况通报（截至{as_of.year}年{as_of.month}月{as_of.day}日）：{out}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": _check,
     "build": _build,
@@ -174,6 +193,7 @@ COMMANDS = {
     "new": _new,
     "casebook": _casebook,
     "codeowners": _codeowners,
+    "report": _report,
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -22,7 +21,9 @@ from typing import Protocol
 import jinja2
 from markupsafe import Markup
 
-from .coverage import Coverage, Ratio
+from .charts import coverage_chart, trend_chart
+from .coverage import Coverage, units_needed
+from .downloads import SiteLinks
 from .images import alt_text
 from .markdown import render_markdown
 from .model import ORG_TYPES, Brand, Case, Library, Unit
@@ -233,6 +234,7 @@ def render_pages(
     coverage: Coverage,
     images: Mapping[str, WebImage] | None = None,
     overrides: Path | None = None,
+    links: SiteLinks | None = None,
 ) -> Rendered:
     """Render every generated page and data file; no file is touched here."""
     env = make_environment(overrides)
@@ -257,6 +259,8 @@ def render_pages(
         "five_haves": five_haves,
         "theme_slug": lambda t: theme_slug(library, t),
         "needed": units_needed,
+        "downloads": (links or SiteLinks()).downloads(),
+        "guide": (links or SiteLinks()).guide,
     }
     files: dict[str, str] = {}
 
@@ -274,7 +278,8 @@ def render_pages(
         counts={"units": len(coverage.units), "brands": len(library.brands),
                 "posts": len(library.posts)},
     )
-    page("coverage/index.md", "coverage.md.j2", "coverage/", chart=coverage_chart(coverage))
+    page("coverage/index.md", "coverage.md.j2", "coverage/", chart=coverage_chart(coverage),
+         trend=trend_chart(coverage))
     page("units/index.md", "units.md.j2", "units/")
     for unit in library.units:
         page(f"units/{unit.id}.md", "unit.md.j2", f"units/{unit.id}/", unit=unit,
@@ -306,48 +311,3 @@ def render_pages(
     files["data/cases.json"] = cases_json(library)
     files["data/coverage.json"] = coverage_json(coverage)
     return Rendered(files, assets)
-
-
-def coverage_chart(coverage: Coverage) -> Markup:
-    """Inline SVG: brand and post coverage per 组织类型, with the target as a dashed line."""
-    rows: list[tuple[str, Ratio, Ratio]] = [("全部单位", coverage.brand, coverage.post)]
-    rows += [(t, b, p) for t, b, p in coverage.by_org_type if b.total]
-    label_w, bar_w, row_h = 96, 440, 58
-    width, height = label_w + bar_w + 110, 40 + row_h * len(rows)
-    out = [
-        f'<svg class="dj-chart" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-labelledby="dj-chart-title">',
-        '<title id="dj-chart-title">按组织类型的品牌覆盖率与示范岗覆盖率</title>',
-    ]
-    legend_y = 16
-    out.append(f'<rect class="dj-chart__brand" x="{label_w}" y="{legend_y - 9}" '
-               'width="12" height="12"/>')
-    out.append(f'<text x="{label_w + 18}" y="{legend_y + 2}">品牌覆盖率</text>')
-    out.append(f'<rect class="dj-chart__post" x="{label_w + 120}" y="{legend_y - 9}" '
-               'width="12" height="12"/>')
-    out.append(f'<text x="{label_w + 138}" y="{legend_y + 2}">示范岗覆盖率</text>')
-    tx = label_w + bar_w * coverage.target
-    out.append(f'<text class="dj-chart__target-label" x="{tx:.1f}" y="{legend_y + 2}" '
-               f'text-anchor="middle">目标 {coverage.target * 100:g}%</text>')
-    for i, (label, brand, post) in enumerate(rows):
-        y = 32 + i * row_h
-        out.append(f'<text class="dj-chart__label" x="0" y="{y + 24}">{html.escape(label)}'
-                   f'<tspan class="dj-chart__n" x="0" dy="16">{brand.total} 个单位</tspan></text>')
-        for j, (ratio, cls) in enumerate(((brand, "brand"), (post, "post"))):
-            by = y + 6 + j * 20
-            out.append(f'<rect class="dj-chart__track" x="{label_w}" y="{by}" '
-                       f'width="{bar_w}" height="16"/>')
-            out.append(f'<rect class="dj-chart__{cls}" x="{label_w}" y="{by}" '
-                       f'width="{bar_w * ratio.ratio:.1f}" height="16"/>')
-            out.append(f'<text class="dj-chart__value" x="{label_w + bar_w + 8}" y="{by + 13}">'
-                       f'{ratio.percent}（{ratio.fraction}）</text>')
-    out.append(f'<line class="dj-chart__target" x1="{tx:.1f}" y1="26" x2="{tx:.1f}" '
-               f'y2="{height - 4}"/>')
-    out.append("</svg>")
-    return Markup("".join(out))
-
-
-def units_needed(ratio: Ratio, target: float) -> int:
-    """How many more units must be covered to reach the target (0 when reached)."""
-    # round() first: 0.8 * 5 is 4.000000000000001 in floating point
-    return max(0, math.ceil(round(target * ratio.total, 6)) - ratio.covered)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from . import search, search_index
+from . import downloads, search, search_index
 from .model import Brand, Library
 from .pages import WebImage, render_pages
+from .publish import source_date_epoch
 
 TEMPLATE_OVERRIDES = "templates"  # <project>/templates/<name>.md.j2 replaces a page template
 IMAGE_CACHE = ".cache/images"
@@ -70,13 +71,18 @@ def web_images(project: Path, library: Library) -> dict[str, WebImage]:
 
 def site_source(project: Path, library: Library) -> SiteSource:
     """The site's sources from the validated library. Register new pages and data files here."""
-    cov = coverage_mod.compute(library)
+    # every figure is dated with the reproducible build date (截至…)
+    cov = coverage_mod.compute(library, coverage_mod.as_of_date(source_date_epoch(project)))
     rendered = render_pages(
-        library, cov, web_images(project, library), project / TEMPLATE_OVERRIDES
+        library,
+        cov,
+        web_images(project, library),
+        project / TEMPLATE_OVERRIDES,
+        downloads.site_links(project / "docs"),
     )
     return SiteSource(
         pages=rendered.files,
-        assets=rendered.assets,
+        assets={**rendered.assets, **downloads.data_files(library, cov)},
         search=search_index.raw_entries(library),
         user_dictionary=search.user_dictionary(library),
     )

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages="fonts-noto-cjk fonts-noto-cjk-extra fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils"
 extras="site"
 if [ "${1:-}" = "--test" ]; then
-  packages="$packages chromium libreoffice-writer-nogui"
+  packages="$packages chromium libreoffice-writer-nogui libreoffice-calc-nogui"
   extras="site,test"
 fi
 

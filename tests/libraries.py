@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import re
 import shutil
+import threading
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 TESTS = Path(__file__).parent
@@ -40,6 +45,53 @@ def inflate_pdf(data: bytes) -> bytes:
         except zlib.error:
             pass
     return b"\n".join(out)
+
+
+# Debian's chromium, headless, with nothing that would call out of the machine.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site only below `prefix`, as an intranet web server mounting it there."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_prefix__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+@contextlib.contextmanager
+def serve_site(site: Path, prefix: str = "/") -> Iterator[str]:
+    """A built site on 127.0.0.1 (a free port) below `prefix`; yields its address."""
+    handler_class = type("Handler", (_SubPathHandler,), {"prefix": prefix})
+    handler = functools.partial(handler_class, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{prefix}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@contextlib.contextmanager
+def chromium():
+    """Debian's headless chromium driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def site_files(site_dir: Path) -> dict[str, bytes]:

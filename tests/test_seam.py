@@ -51,7 +51,11 @@ def test_site_source_holds_every_page_and_entry_and_writes_nothing(tmp_path: Pat
     locations = [e["location"] for e in source.search]  # the cases first, then the other pages
     assert locations[: len(library.published)] == [c.url for c in library.published]
     assert {"units/fgw/", "themes/zuofeng/", "years/2021/", "coverage/"} <= set(locations)
-    assert all(rel.startswith("assets/cases/") and p.is_file() for rel, p in source.assets.items())
+    images = {rel: p for rel, p in source.assets.items() if rel.startswith("assets/cases/")}
+    assert images and all(p.is_file() for p in images.values())
+    # the rest are the office files made in memory (downloads.data_files)
+    assert {rel: type(p) for rel, p in source.assets.items() if rel not in images} == {
+        "data/ledger.xlsx": bytes, "data/units.csv": bytes, "data/coverage-report.docx": bytes}
     assert "红色引擎" in source.user_dictionary.splitlines()
 
 
@@ -113,9 +117,10 @@ def test_export_pages_writes_the_site_source_and_never_overwrites_others(tmp_pat
     out = project / "out"
     for rel, text in source.pages.items():
         assert (out / rel).read_text("utf-8") == text
-    for rel, path in source.assets.items():
-        assert isinstance(path, Path)  # the image renditions are files of the image cache
-        assert (out / rel).read_bytes() == path.read_bytes()
+    for rel, data in source.assets.items():
+        # image renditions are files of the image cache; the office files are bytes
+        assert isinstance(data, Path if rel.startswith("assets/cases/") else bytes)
+        assert (out / rel).read_bytes() == (data if isinstance(data, bytes) else data.read_bytes())
     entries = json.loads((out / EXPORT_META / "search-entries.json").read_text("utf-8"))
     assert entries == source.search
     # a second export replaces the first
