@@ -35,8 +35,9 @@ import json, resource, subprocess, sys, time
 t = time.perf_counter()
 p = subprocess.run(sys.argv[2:], cwd=sys.argv[1], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 dt = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": dt, "peak_mb": peak / 1024, "rc": p.returncode, "stderr": p.stderr.decode()[-2000:]}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": dt, "cpu_s": cpu, "peak_mb": peak / 1024, "rc": p.returncode, "stderr": p.stderr.decode()[-2000:]}))
 """
 
 
@@ -171,7 +172,9 @@ def main() -> None:
 
     if not args.skip_casebook:
         book = measure(library(work, small), PY, str(ROOT / "build_cases.py"), "casebook", "--out", "casebook.pdf")
-        rows.append((f"casebook, {small:,} cases", f"{book['seconds']:.1f} s, {book['peak_mb']:.0f} MB peak", "≤ 90 s, ≤ 2 GB", book["seconds"] <= 90 and book["peak_mb"] <= 2048))
+        # Issue 13: 60 s on an idle machine (the CPU seconds are what a loaded one cannot inflate)
+        # and 1 GB peak; bench/casebook_compare.py gives the CPU ratio against an older tree.
+        rows.append((f"casebook, {small:,} cases", f"{book['seconds']:.1f} s ({book['cpu_s']:.1f} s CPU), {book['peak_mb']:.0f} MB peak", "≤ 60 s, ≤ 1 GB", book["seconds"] <= 60 and book["peak_mb"] <= 1024))
 
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     lines = [

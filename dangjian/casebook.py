@@ -3,7 +3,8 @@
 Works only on the validated Library (drafts never appear). The stages live in
 their own modules: casebook_select (filters, title), casebook_fonts (faces,
 glyph check), casebook_html (templates, figures, colophon), casebook_text
-(official number style), casebook_pdf (WeasyPrint) and casebook_docx (Word).
+(official number style), casebook_pdf (WeasyPrint), casebook_chunks (a long
+book in parts, merged) and casebook_docx (Word).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .casebook_chunks import CHUNK_CASES, write_book
 from .casebook_fonts import check_fonts, check_glyphs
-from .casebook_html import TEMPLATES, environment, render_html
-from .casebook_pdf import write_pdf
+from .casebook_html import TEMPLATES, environment, prepare_book, render_html
+from .casebook_pdf import atomic, write_pdf
 from .casebook_select import parse_years, select
 from .errors import EXIT_USAGE, UserError
 from .model import Library
@@ -77,12 +79,14 @@ def export_casebook(
     themes: list[str],
     years: list[int],
     fmt: str | None = None,
+    chunk_cases: int = CHUNK_CASES,
 ) -> Path:
     """Write the casebook of the published cases selected by the filters to `out` (PDF or Word).
 
     Raises UserError: exit 2 for an unknown --unit/--theme, a bad output path or
     a missing font (wrong usage or environment), exit 1 when the filters select
-    no published case or the content cannot be printed faithfully.
+    no published case or the content cannot be printed faithfully. A PDF of
+    more than `chunk_cases` cases is rendered in parts and merged (casebook_chunks).
     """
     kind = output_format(out, fmt)
     selection = select(library, units, themes, years)
@@ -95,8 +99,7 @@ def export_casebook(
         return out
     fonts = check_fonts(library.settings.casebook.fonts)
     check_glyphs(library, selection.cases, fonts)
-    book_html = render_html(library, selection, images, fonts)
-    write_pdf(
-        book_html, out, allowed=[TEMPLATES, images.cache_dir, library.root], images=images.cache_dir
-    )
+    book = prepare_book(library, selection, images, fonts)
+    allowed = [TEMPLATES, images.cache_dir, library.root]
+    atomic(out, lambda tmp: write_book(book, tmp, allowed, images.cache_dir, chunk_cases))
     return out

@@ -187,16 +187,23 @@ def environment(project_root: Path | None = None) -> Environment:
     return env
 
 
-def render_html(
+@dataclass(frozen=True)
+class PreparedBook:
+    """The book's template, its context and every case rendered: parts are rendered from it."""
+
+    env: Environment
+    context: dict
+    groups: tuple[UnitGroup, ...]
+
+
+def prepare_book(
     library: Library, selection: Selection, images: ImagePipeline, fonts: BookFonts
-) -> str:
-    """The whole book as one HTML document (cover, preface, contents, units, appendix, colophon)."""
+) -> PreparedBook:
+    """Everything the book shows, computed once (figures, colophon, each case's HTML)."""
     env = environment(library.root.parent)
-    settings = library.settings
-    book = settings.casebook
+    book = library.settings.casebook
     cases = selection.cases
-    groups = _groups(library, cases)
-    case_html = {c.id: _render_case(env, c, images) for c in cases}
+    groups = tuple(_groups(library, cases))
     if selection.filtered:
         title_lines = [selection.title(book.title)]
     else:
@@ -204,7 +211,7 @@ def render_html(
     title = "".join(title_lines)
     issued = colophon(library, title)
     counted = figures(selection, issued.print_date)
-    html = env.get_template("book.html").render(
+    context = dict(
         title=title,
         title_lines=title_lines,
         # Fit the longest cover line on one line: a lone character wrapped onto
@@ -221,11 +228,55 @@ def render_html(
         appendix_note=appendix_note(selection, counted),
         colophon=issued,
         groups=groups,
-        case_html=case_html,
+        case_html={c.id: _render_case(env, c, images) for c in cases},
         fonts=fonts.families,
-        stylesheet=Markup(env.get_template("casebook.css").render(fonts=fonts.families)),
+    )
+    return PreparedBook(env, context, groups)
+
+
+def render_part(
+    book: PreparedBook,
+    part: str = "all",
+    groups: Sequence[UnitGroup] | None = None,
+    first: bool = True,
+    last: bool = True,
+    body_start: int = 1,
+    toc_pages: dict[str, int] | None = None,
+) -> str:
+    """One HTML document: the whole book ("all"), the cover and front matter ("front"),
+    or the units `groups` of the body ("body"), numbered from `body_start`; `first`
+    marks the part where the body starts, `last` the one with appendix and colophon.
+    `toc_pages` gives the contents the printed numbers of targets in other parts.
+    """
+    pages = toc_pages or {}
+
+    def page_of(anchor: str) -> Markup:
+        return Markup(' data-page="{}"').format(pages[anchor]) if anchor in pages else Markup("")
+
+    side = "auto"
+    if part == "body" and not first:
+        side = "right" if body_start % 2 else "left"
+    fonts = book.context["fonts"]
+    stylesheet = book.env.get_template("casebook.css").render(
+        fonts=fonts, body_start=body_start, first_side=side
+    )
+    html = book.env.get_template("book.html").render(
+        **book.context,
+        part=part,
+        body_groups=book.groups if groups is None else tuple(groups),
+        first_part=first,
+        last_part=last,
+        page_of=page_of,
+        stylesheet=Markup(stylesheet),
     )
     return official_html(html)
+
+
+def render_html(
+    library: Library, selection: Selection, images: ImagePipeline, fonts: BookFonts
+) -> str:
+    """The whole book as one HTML document (cover, preface, contents, units, appendix, colophon)."""
+    return render_part(prepare_book(library, selection, images, fonts))
 
 
 def _groups(library: Library, cases: Sequence[Case]) -> list[UnitGroup]:

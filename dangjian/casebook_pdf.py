@@ -7,9 +7,10 @@ is then left as it was.
 
 from __future__ import annotations
 
-import html
+import html as html_module
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -68,11 +69,26 @@ def write_pdf(
     never replaces a good book with a broken one. The file gets the mode the
     umask gives any new file (mkstemp alone would make it 0600).
     """
+    atomic(target, lambda tmp: _render_pdf(book_html, tmp, allowed, images))
+
+
+def atomic(target: Path, write: Callable[[Path], None]) -> None:
+    """`write(tmp)` a file next to `target` and rename it into place (the umask's mode)."""
     with atomic_path(target) as tmp:
-        _render_pdf(book_html, tmp, allowed, images)
+        write(tmp)
 
 
 def _render_pdf(book_html: str, target: Path, allowed: Sequence[Path], images: Path | None) -> None:
+    with reported(allowed, images) as html:
+        html(book_html).write_pdf(target, finisher=page_labels)
+
+
+@contextmanager
+def reported(allowed: Sequence[Path], images: Path | None):
+    """Render and write inside this block: yields a function of the HTML text to a
+    weasyprint.HTML reading only `allowed` files; every hole WeasyPrint reports on
+    the way (a missing glyph, a resource that did not load or was refused) raises
+    UserError when the block ends."""
     import weasyprint
 
     fetcher, fatal = _fetcher(allowed, images)
@@ -82,10 +98,12 @@ def _render_pdf(book_html: str, target: Path, allowed: Sequence[Path], images: P
     logger.addHandler(log)
     if logger.getEffectiveLevel() > logging.WARNING:
         logger.setLevel(logging.WARNING)
+
+    def html(text: str):
+        return weasyprint.HTML(string=text, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher)
+
     try:
-        weasyprint.HTML(
-            string=book_html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher
-        ).write_pdf(target, finisher=page_labels)
+        yield html
     except fatal as e:
         raise UserError(
             f"案例汇编引用了不能使用的资源：{e.args[0] if e.args else e}"
@@ -103,7 +121,8 @@ def _render_pdf(book_html: str, target: Path, allowed: Sequence[Path], images: P
         )
     if log.errors:
         raise UserError(
-            "排印案例汇编时有资源无法加载：\n" + "\n".join(html.unescape(e) for e in log.errors),
+            "排印案例汇编时有资源无法加载：\n"
+            + "\n".join(html_module.unescape(e) for e in log.errors),
             EXIT_CONTENT,
         )
 
