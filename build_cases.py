@@ -184,8 +184,11 @@ def _casebook(project: Path, args: argparse.Namespace) -> int:
     years = casebook.parse_years(args.year)
     out = Path(args.out or f"casebook.{args.format or 'pdf'}")
     out = out if out.is_absolute() else project / out
+    # where it may write is checked before what it writes: a case file named by
+    # mistake is refused as such, not for its suffix
+    guess = args.format or ("docx" if out.suffix.lower() == ".docx" else "pdf")
+    out = paths.output_file(project, out, "--out", guess)  # never over a file the user wrote
     kind = casebook.output_format(out, args.format)
-    out = paths.output_file(project, out, "--out", kind)  # never over a file the user wrote
     library = _open(project, quiet=True)
     if library is None:
         return EXIT_CONTENT

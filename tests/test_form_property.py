@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_browser import CHROMIUM_ARGS, PREFIX, _SubPathHandler
 
-from dangjian import load, validate
+from dangjian import chars, load, validate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -82,6 +82,8 @@ def text(min_size: int = 1, max_size: int = 40, multiline: bool = False) -> st.S
             and any(c.isalnum() for c in s)
             and not PLACEHOLDER.search(s)
             and (multiline or "\n" not in s)
+            # characters check refuses (controls, U+2028...) make a state invalid
+            and chars.first_bad(s, block=multiline) is None
         )
 
     return st.lists(_PIECE, min_size=1, max_size=12).map("".join).filter(ok)
