@@ -130,7 +130,7 @@ def build_document(library: Library, selection: Selection, images: ImagePipeline
         for i, r in enumerate(counted.rows, 1)
     ]  # fmt: skip
     office.table(doc, ["序号", "单位", "党组织", "党建品牌", "党员示范岗", "本册收录"], rows,
-                 fonts, widths_mm=(12, 60, 20, 20, 22, 20))  # fmt: skip
+                 fonts, widths_mm=(12, 56, 20, 20, 26, 20))  # fmt: skip
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for label, value in (

@@ -152,6 +152,10 @@ def new_section(doc: DocxDocument, odd_page: bool = False):
     # python-docx copies the previous sectPr: a cover's "different first page"
     # would otherwise take the page number off the first page of every section.
     section.different_first_page_header_footer = False
+    # ...and a copied w:pgNumType w:start would restart the numbering at every section.
+    numbering = section._sectPr.find(qn("w:pgNumType"))
+    if numbering is not None:
+        numbering.attrib.pop(qn("w:start"), None)
     return section
 
 

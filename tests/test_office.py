@@ -175,3 +175,22 @@ def test_build_date_from_setting_epoch_or_today():
     assert office_save.build_date("2026-02-30") == date(2026, 2, 1)
     assert office_save.build_date("", "1767225600") == date(2026, 1, 1)  # SOURCE_DATE_EPOCH
     assert office_save.build_date("", "not-a-number") == office_save.build_date("")
+
+
+def test_page_numbers_restart_only_where_asked(tmp_path):
+    doc = office.new_document()
+    front = office.new_section(doc)
+    office.page_numbering(front, "lowerRoman", 1)
+    first = office.new_section(doc)
+    office.page_numbering(first, "decimal", 1)
+    office.new_section(doc)
+    office.new_section(doc)
+    target = tmp_path / "sections.docx"
+    office.save(doc, target, BUILT)
+    starts = [
+        s._sectPr.find(qn("w:pgNumType")).get(qn("w:start"))
+        if s._sectPr.find(qn("w:pgNumType")) is not None
+        else None
+        for s in docx.Document(str(target)).sections
+    ]
+    assert starts == [None, "1", "1", None, None]

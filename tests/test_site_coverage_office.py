@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import date
 
+import pdf_layout
 import pytest
 from conftest import REPO, Built
 
@@ -16,6 +17,7 @@ from dangjian import ledger, report
 from dangjian.publish import source_date_epoch
 
 pytestmark = pytest.mark.slow
+ARTIFACTS = REPO / "tests" / "artifacts" / "office"
 
 needs_libreoffice = pytest.mark.skipif(
     report.soffice() is None, reason="LibreOffice 未安装（bash scripts/setup.sh --test）"
@@ -84,6 +86,27 @@ def test_libreoffice_lays_out_the_report_on_two_pages_with_cjk_fonts(demo_site: 
             assert unit["name"] in flat, unit["name"]
     _assert_cjk_fonts_embedded(fonts)
     assert "\ufffd" not in text  # no missing glyph
+
+
+@needs_libreoffice
+def test_libreoffice_lays_out_the_report_tables_with_their_widths(demo_site: Built, tmp_path):
+    docx = (demo_site.site / "data" / "coverage-report.docx").read_bytes()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report.to_pdf(docx, ".docx"))
+    pt = 72 / 25.4
+    xs = pdf_layout.header_columns(pdf, ["直属党组织类型", "单位数", "品牌覆盖率", "示范岗覆盖率"])
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    for gap, width in zip(gaps, (40, 22, 49), strict=True):
+        assert abs(gap - width * pt) < 4, gaps  # four equal columns would be 40 mm each
+    first, count, names = pdf_layout.header_columns(pdf, ["情况", "单位数", "单位"])
+    assert abs(count - first - 36 * pt) < 4 and abs(names - count - 16 * pt) < 4
+    # The unit names fill a 108 mm column: lines run nearly its full width.
+    widest = max(x1 - x0 for x0, _, x1, _ in pdf_layout.words(pdf) if abs(x0 - names) < 1)
+    assert widest > 95 * pt, widest / pt
+    pdf_layout.assert_chinese_faces_only(pdf)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                    str(ARTIFACTS / "report-page1")], check=True)  # fmt: skip
 
 
 @needs_libreoffice
