@@ -77,20 +77,25 @@ def _open(project: Path, quiet: bool = False):
     return result.library
 
 
+def _absolute(project: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else project / path
+
+
 def _check(project: Path, args: argparse.Namespace) -> int:
     return check_cli.run(project, args, Path.cwd())
 
 
 def _build(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import editor_schema, site
+    from dangjian import editor_schema, paths, site
 
+    site_dir = paths.site_dir(project, _absolute(project, args.site_dir))  # before the long check
     editor_schema.refresh(project)
     library = _open(project)
     if library is None:
         return EXIT_CONTENT
-    site_dir = Path(args.site_dir)
     started = time.perf_counter()
-    site.build_site(project, library, site_dir if site_dir.is_absolute() else project / site_dir)
+    site.build_site(project, library, site_dir)
     print(
         f"站点已生成：{args.site_dir}/（{len(library.published)} 个案例，用时 {time.perf_counter() - started:.1f} 秒）。"
         "可用 serve 命令预览，或把该文件夹发布到内网服务器。"
@@ -147,13 +152,14 @@ def _codeowners(project: Path, args: argparse.Namespace) -> int:
 def _casebook(project: Path, args: argparse.Namespace) -> int:
     import gc
 
-    from dangjian import casebook
+    from dangjian import casebook, paths
 
     # Arguments first: a wrong --year or --out is reported before the library is read.
     years = casebook.parse_years(args.year)
     out = Path(args.out or f"casebook.{args.format or 'pdf'}")
     out = out if out.is_absolute() else project / out
     kind = casebook.output_format(out, args.format)
+    out = paths.output_file(project, out, "--out", kind)  # never over a file the user wrote
     library = _open(project, quiet=True)
     if library is None:
         return EXIT_CONTENT
@@ -226,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as e:  # the machine, not the program: disk full, read-only, ulimit -f
+        from dangjian.paths import environment_fault
+
+        print(f"错误：{environment_fault(e)}", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as e:  # a bug of ours: say so plainly; DANGJIAN_DEBUG=1 shows the traceback
         if os.environ.get("DANGJIAN_DEBUG"):
             raise

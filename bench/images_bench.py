@@ -23,7 +23,8 @@ from PIL import Image, ImageChops, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dangjian.images import ImagePipeline, inspect_image, prepare_many  # noqa: E402
+from dangjian.images import inspect_image
+from dangjian.renditions import ImagePipeline, prepare_many  # noqa: E402
 
 WORK = Path(__file__).resolve().parent / "work" / "images"
 SIZE = (4000, 3000)

@@ -16,8 +16,8 @@ from .casebook_html import TEMPLATES, environment, render_html
 from .casebook_pdf import write_pdf
 from .casebook_select import parse_years, select
 from .errors import UserError
-from .images import ImagePipeline
 from .model import Library
+from .renditions import ImagePipeline
 
 __all__ = ["FORMATS", "environment", "export_casebook", "output_format", "parse_years",
            "render_html", "select", "write_pdf"]  # fmt: skip

@@ -28,9 +28,9 @@ from .casebook_html import (
 )
 from .casebook_select import Selection
 from .casebook_text import number, official_numbers
-from .images import ImagePipeline
 from .markdown import render_markdown
 from .model import Brand, Case, Library, Post
+from .renditions import ImagePipeline
 
 RED = RGBColor(0xA6, 0x1B, 0x1B)
 GREY = RGBColor(0x59, 0x59, 0x59)

@@ -21,9 +21,9 @@ from .casebook_fonts import BookFonts
 from .casebook_select import Selection
 from .casebook_text import number, official_html
 from .coverage import Ratio
-from .images import ImagePipeline, Rendition
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
+from .renditions import ImagePipeline, Rendition
 
 TEMPLATES = Path(__file__).parent / "templates" / "casebook"
 # Images are named by this scheme plus their cache file name, not by file: URIs:

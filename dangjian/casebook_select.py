@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .epoch import current_year
 from .errors import UserError
 from .model import Brand, Case, Library, Post, Unit
-from .validate import current_year
 
 EXIT_CONTENT, EXIT_USAGE = 1, 2
 FIRST_YEAR = 1990  # the schema's minimum for a case's year

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import diagnostics, editor_schema, pipeline
 from .errors import UserError
+from .paths import environment_fault, output_file, write_text
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 MARKER = Path("cases") / "units.yaml"
@@ -61,7 +62,8 @@ def run(project: Path, args: argparse.Namespace, cwd: Path | None = None) -> int
     report = diagnostics.FORMATS[args.format](found)
     if args.output:
         out = Path(args.output)
-        (out if out.is_absolute() else cwd / out).write_text(report, encoding="utf-8")
+        out = output_file(project, out if out.is_absolute() else cwd / out, "--output", "report")
+        write_text(out, report)
         if args.format != "text":
             sys.stdout.write(diagnostics.format_text(found))
     else:
@@ -135,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         return 130
+    except OSError as e:  # disk full, read-only, ulimit -f: the path, in words
+        print(f"错误：{environment_fault(e)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

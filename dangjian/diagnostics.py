@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+
+from .chars import visible
 
 
 @dataclass(frozen=True, order=True)
@@ -35,6 +37,21 @@ class Diagnostic:
         return f"{self.place}: {where}{self.message}"
 
 
+def printable(d: Diagnostic) -> Diagnostic:
+    """The diagnostic with control characters, line breaks and bidi controls as escapes.
+
+    Values and file names come from contributors; no format may pass them raw
+    to a terminal, a CI log or a JSON reader.
+    """
+    return replace(d, file=visible(d.file), field=visible(d.field), label=visible(d.label),
+                   message=visible(d.message))
+
+
+def _guard(line: str) -> str:
+    # A line of ours never starts a workflow command ("::" or the older "##[").
+    return " " + line if line.startswith(("::", "##[")) else line
+
+
 def sort(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diagnostics))
 
@@ -47,7 +64,7 @@ def summary(diagnostics: list[Diagnostic]) -> str:
 
 
 def format_text(diagnostics: list[Diagnostic]) -> str:
-    lines = [d.text() for d in diagnostics]
+    lines = [_guard(printable(d).text()) for d in diagnostics]
     lines.append(summary(diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -56,7 +73,7 @@ def format_json(diagnostics: list[Diagnostic]) -> str:
     payload = {
         "ok": not diagnostics,
         "count": len(diagnostics),
-        "diagnostics": [asdict(d) for d in diagnostics],
+        "diagnostics": [asdict(printable(d)) for d in diagnostics],
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -72,7 +89,7 @@ def _escape_github_property(value: str) -> str:
 def format_github(diagnostics: list[Diagnostic]) -> str:
     """Workflow commands, then the full list: the PR view shows only ten annotations."""
     out = []
-    for d in diagnostics:
+    for d in map(printable, diagnostics):
         props = [f"file={_escape_github_property(d.file)}"]
         if d.line:
             props.append(f"line={d.line}")
@@ -94,7 +111,7 @@ def format_gitlab(diagnostics: list[Diagnostic]) -> str:
     """A GitLab Code Quality report (a JSON array), one entry per diagnostic."""
     seen: dict[tuple, int] = {}
     report = []
-    for d in diagnostics:
+    for d in map(printable, diagnostics):
         key = (d.file, d.code, d.field, d.message)
         seen[key] = seen.get(key, 0) + 1
         report.append(

@@ -17,20 +17,23 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .load import parse_file
 from .model import DEFAULT_THEMES
-from .validate import load_schema
+from .schemas import load_schema
 
 TARGET = Path(".cache") / "schema" / "case.schema.json"
 
 
 def _read_yaml(path: Path) -> Any:
-    """The data of a registry file, or None when it is missing or broken (check reports that)."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    """The data of a registry file, or None when it is missing or broken (check reports that).
+
+    Read with the library's own reader: bounded in size, no recursion on deep
+    nesting (yaml.safe_load overflows the stack on 80 KB of "["), no anchors.
+    """
+    if not path.is_file():
         return None
+    src = parse_file(path, path.name, path.stem)
+    return src.data if src.ok else None
 
 
 def registry(cases: Path) -> tuple[list[str], list[tuple[str, str, list[tuple[str, str]]]]]:

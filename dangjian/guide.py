@@ -12,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import scaffold, validate
+from . import scaffold, schemas, validate
 from .model import KIND_LABELS
-from .validate import resolve_ref
+from .schemas import resolve_ref
 
 GUIDE_DIR = Path("docs") / "guide"
 COMMAND = ".venv/bin/python -m dangjian.guide"
@@ -110,8 +110,8 @@ def _table(root: dict, schema: dict) -> str:
 
 def fields_page() -> str:
     """docs/guide/fields.md: one table per kind, and one for the unit registry."""
-    case = validate.load_schema("case")
-    units = validate.load_schema("units")
+    case = schemas.load_schema("case")
+    units = schemas.load_schema("units")
     out = [HEADER, "# 字段说明\n\n"]
     out.append(
         "案例文件中可以写的全部字段。「字段」一列是文件里要写的英文字段名；"
@@ -130,7 +130,7 @@ def fields_page() -> str:
         "名册由机关工委维护，支部书记一般不需要修改，但可以在这里查到本单位的单位编号和支部编号。\n\n"
     )
     out.append(_table(units, item))
-    settings = validate.load_schema("settings")
+    settings = schemas.load_schema("settings")
     out.append(
         "\n## 站点设置（cases/settings.yaml）\n\n"
         f"{settings.get('description', '')}"

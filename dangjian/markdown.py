@@ -8,11 +8,14 @@ intranet page must not request another host; pictures go through `photos`).
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
 import markdown as _markdown
 import nh3
+
+from .mdrules import link_allowed, structure_problem
 
 # What a secretary can reasonably write in a text field: paragraphs, lists,
 # emphasis, quotes, small headings, tables, links. No images, no forms, no style.
@@ -41,7 +44,16 @@ _CJK_START = re.compile(f"^[ \t]*[{_CJK}]")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 _ATX = re.compile(r"^[ \t]{0,3}#")
 
-_md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+def _filter(element: str, attribute: str, value: str) -> str | None:
+    if element == "a" and attribute == "href" and not link_allowed(value):
+        return None  # the link text stays, as text
+    return value
+
+
+def _md_html(text: str) -> str:
+    # One Markdown instance per call: the serve watcher and a build may render at once.
+    md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return _HEADING.sub(_demote, md.convert(join_cjk_lines(text)))
 
 
 def _demote(match: re.Match[str]) -> str:
@@ -71,24 +83,21 @@ def join_cjk_lines(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)  # pages, search text and casebook render the same fields
 def render_markdown(text: str) -> str:
-    """Render one (md) field to sanitized HTML (empty string for empty text)."""
+    """Render one (md) field to sanitized HTML (empty string for empty text).
+
+    Links outside the URL policy lose their target and stay as text. A field
+    `check` would refuse as too deeply nested is shown as plain text.
+    """
     if not text or not text.strip():
         return ""
-    _md.reset()
-    html = _HEADING.sub(_demote, _md.convert(join_cjk_lines(text)))
+    if structure_problem(text):
+        return "<p>" + html.escape(text, quote=False) + "</p>"
     return nh3.clean(
-        html,
+        _md_html(text),
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_filter,
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
-
-
-def render_inline(text: str) -> str:
-    """Render a short (md) text without the wrapping paragraph, for use inside a line."""
-    html = render_markdown(text)
-    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        return html[3:-4]
-    return html

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .image_paths import resolve_image
+
 OrgType = Literal["机关党委", "党总支", "党支部"]
 ORG_TYPES: tuple[str, ...] = ("机关党委", "党总支", "党支部")
 KINDS: tuple[str, ...] = ("brand", "post")
@@ -202,8 +204,6 @@ class Library:
 
 def build(files) -> Library:  # files: load.LibraryFiles, validated without diagnostics
     """Typed objects from a library that passed validation (nothing is re-checked here)."""
-    from .validate import resolve_image
-
     units = tuple(_unit(u) for u in files.units.data["units"])
     by_id = {u.id: u for u in units}
     order = {u.id: i for i, u in enumerate(units)}

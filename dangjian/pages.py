@@ -24,7 +24,6 @@ from markupsafe import Markup
 from .charts import coverage_chart, trend_chart
 from .coverage import Coverage, units_needed
 from .downloads import SiteLinks
-from .images import alt_text
 from .markdown import render_markdown
 from .model import ORG_TYPES, Brand, Case, Library, Unit
 
@@ -81,26 +80,56 @@ class Rendered:
     assets: dict[str, Path]  # docs-relative path -> source file to copy
 
 
+def alt_text(role: str, caption: str, title: str) -> str:
+    """Alt text: a photo's caption (else the case title); a logo is named after its brand."""
+    if role == "logo":
+        return f"{title}品牌标识" if title else "品牌标识"
+    return caption.strip() or title
+
+
 def theme_slug(library: Library, theme: str) -> str:
     if theme in THEME_SLUGS:
         return THEME_SLUGS[theme]
     return f"theme-{library.themes.index(theme) + 1}"
 
 
+# What a YAML reader takes as a line break, or refuses outright (outside the
+# printable set): escaped in front matter so that no value can end or break it.
+_YAML_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Line breaks as str.splitlines() knows them, and the other controls.
+_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def md_text(value: object) -> Markup:
-    """Escape a plain value for running Markdown text: Markdown syntax, then HTML."""
-    text = str(value).replace("\n", " ")
+    """Escape a plain value for one line of running Markdown text: Markdown syntax, then HTML.
+
+    Line breaks of any kind become a space (a heading stays one line) and
+    other control characters are dropped: `check` refuses both, this keeps
+    the page inert whatever reaches it.
+    """
+    text = _CONTROLS.sub("", _BREAKS.sub(" ", str(value)))
     # Markdown first: the "#" of an entity made by html.escape must stay unescaped.
     return Markup(html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False))
 
 
+def _yaml_escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    if 0xD800 <= code <= 0xDFFF:  # no YAML reader accepts a lone surrogate, even escaped
+        return "\ufffd"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def front_matter_value(value: object) -> Markup:
-    """A YAML double-quoted scalar holding HTML-escaped text.
+    """A YAML double-quoted scalar holding HTML-escaped text, on one line.
 
     Material writes page.meta values into <title> and <meta> without escaping,
     so the value is already escaped HTML; JSON strings are valid YAML scalars.
+    Characters YAML reads as a line break or refuses are written as escapes,
+    so the front matter always loads, and loads as this exact value.
     """
-    return Markup(json.dumps(html.escape(str(value), quote=True), ensure_ascii=False))
+    quoted = json.dumps(html.escape(str(value), quote=True), ensure_ascii=False)
+    return Markup(_YAML_UNSAFE.sub(_yaml_escape, quoted))
 
 
 def relative_url(from_url: str, to_url: str) -> str:

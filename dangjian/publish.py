@@ -1,4 +1,4 @@
-"""Publishing a built folder: output-folder safety, staging, atomic swap, the build date.
+"""Publishing a built folder (output-folder safety is paths.py's): staging, atomic swap, the build date.
 
 Engine-agnostic: `staged(target)` hands out a fresh folder beside `target` and
 puts it in place only when the block succeeded, so a failed or interrupted
@@ -17,22 +17,14 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from .errors import UserError
-
-
-def check_output_dir(project: Path, target: Path) -> None:
-    """Refuse output folders whose replacement would delete the project or its sources."""
-    project, target = project.resolve(), target.resolve()
-    docs = project / "docs"
-    if target == project or target in project.parents or target == docs or docs in target.parents:
-        raise UserError(f"站点目录不能是项目根目录或位于 docs/ 之内：{target}", 2)
+from . import paths
 
 
 @contextlib.contextmanager
 def staged(target: Path) -> Iterator[Path]:
     """A new empty folder beside `target`; swapped in for `target` when the block succeeds."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=paths.staging_prefix(target), dir=target.parent))
     try:
         yield staging
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; a web server must read it

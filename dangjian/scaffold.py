@@ -17,10 +17,11 @@ from typing import Any
 
 import jinja2
 
-from . import load, validate
+from . import load, paths, schemas, validate
+from .epoch import current_year
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
-from .validate import resolve_ref
+from .schemas import resolve_ref
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
 COMMAND = ".venv/bin/python -m dangjian.scaffold codeowners"
@@ -47,7 +48,7 @@ class UnitInfo:
 
 
 def _kind_schema(kind: str) -> tuple[dict, dict]:
-    root = validate.load_schema("case")
+    root = schemas.load_schema("case")
     return root, root["definitions"][kind]
 
 
@@ -197,9 +198,10 @@ def new_case(project: Path, kind: str, unit: str, case_id: str) -> Path:
         kind,
         UnitInfo(unit, info["name"], branches),
         case_id,
-        validate.current_year(),
+        current_year(),
         themes,
     )
+    paths.new_file(project, target)  # the unit folder may be a symlink to anywhere
     folder.mkdir(parents=True, exist_ok=True)
     try:
         # "x": exclusive create, so a file that appeared meanwhile is never replaced.

@@ -114,7 +114,9 @@ def quiet_jieba(project: Path | None = None) -> None:
         jieba = _jieba()
     except UserError:
         return  # Segmenter() says so, where the build can stop cleanly
-    jieba.setLogLevel(logging.WARNING)
+    # Its only louder message is a traceback when the cache cannot be written
+    # (full disk, ulimit): jieba goes on without it, and our own writes report the fault.
+    jieba.setLogLevel(logging.CRITICAL)
     if project is not None:
         cache_dir = project / JIEBA_CACHE
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -137,7 +139,7 @@ def _tokenizer(user_dict: Path, cache_dir: Path | None):
     import logging
 
     jieba = _jieba()
-    jieba.setLogLevel(logging.WARNING)  # also in a forked worker, before anyone else set it
+    jieba.setLogLevel(logging.CRITICAL)  # also in a forked worker, before anyone else set it
     tokenizer = jieba.Tokenizer()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)

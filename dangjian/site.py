@@ -12,7 +12,7 @@ import logging
 import time
 from pathlib import Path
 
-from . import publish, search
+from . import paths, publish, search
 from .errors import UserError
 from .model import Library
 from .sitesource import EXPORT_META, SiteSource, site_source, write_source
@@ -60,8 +60,8 @@ def build_site(project: Path, library: Library, site_dir: Path) -> None:
     everything succeeded; an interrupted build leaves the previous site as it was.
     """
     project = project.resolve()
-    site_dir = site_dir.resolve()
-    publish.check_output_dir(project, site_dir)
+    site_dir = paths.site_dir(project, site_dir)
+    paths.clean_stale_staging(site_dir)
     started = time.perf_counter()
     source = site_source(project, library)  # broken images are reported before MkDocs starts
     with publish.staged(site_dir) as staging:
@@ -77,8 +77,8 @@ def export_pages(project: Path, library: Library, folder: Path) -> SiteSource:
     earlier export made it (it holds .dangjian/), never a folder of other files.
     """
     project = project.resolve()
-    folder = folder.resolve()
-    publish.check_output_dir(project, folder)
+    # paths.py refuses the project's own folders; an earlier export is recognised below
+    folder = paths.site_dir(project, folder, "export-pages", lambda f: True)
     if folder.exists() and any(folder.iterdir()) and not (folder / EXPORT_META).is_dir():
         raise UserError(f"导出目录已存在且不是 export-pages 生成的，为避免覆盖已停止：{folder}")
     source = site_source(project, library)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from . import downloads, search, search_index
+from . import downloads, form, search, search_index
 from .model import Brand, Library
 from .pages import WebImage, render_pages
 from .publish import source_date_epoch
@@ -58,7 +58,7 @@ def web_images(project: Path, library: Library) -> dict[str, WebImage]:
         wanted += [(p, "photo") for p in case.photos]
     if not wanted:
         return {}
-    from .images import ImagePipeline, prepare_many  # Pillow work only when there are images
+    from .renditions import ImagePipeline, prepare_many  # Pillow work only when there are images
 
     # Cache misses are encoded on all cores; every broken image is reported at once.
     prepared = prepare_many(
@@ -81,7 +81,7 @@ def site_source(project: Path, library: Library) -> SiteSource:
         downloads.site_links(project / "docs"),
     )
     return SiteSource(
-        pages=rendered.files,
+        pages={**rendered.files, **form.form_files(library)},
         assets={**rendered.assets, **downloads.data_files(library, cov)},
         search=search_index.raw_entries(library),
         user_dictionary=search.user_dictionary(library),

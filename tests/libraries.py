@@ -16,15 +16,20 @@ TESTS = Path(__file__).parent
 BASE = TESTS / "fixtures" / "base"
 CHECK_CORPUS = TESTS / "corpus" / "check"
 GOLDEN = "expected.txt"
+REMOVED = "removed.txt"  # optional in an overlay: base paths to delete, one a line
 
 
 def overlay_library(target: Path, overlay: Path | None = None) -> Path:
     """Copy the base library to `target`, then the files of `overlay` over it."""
     shutil.copytree(BASE, target, symlinks=True)
+    if overlay is not None and (overlay / REMOVED).is_file():
+        for rel in (overlay / REMOVED).read_text(encoding="utf-8").split():
+            doomed = target / rel
+            shutil.rmtree(doomed) if doomed.is_dir() else doomed.unlink()
     if overlay is not None:
         for src in sorted(overlay.rglob("*")):
             rel = src.relative_to(overlay)
-            if rel.as_posix() == GOLDEN or (src.is_dir() and not src.is_symlink()):
+            if rel.as_posix() in (GOLDEN, REMOVED) or (src.is_dir() and not src.is_symlink()):
                 continue
             dest = target / rel
             dest.parent.mkdir(parents=True, exist_ok=True)

@@ -290,7 +290,7 @@ def test_cover_and_preface_come_from_settings(book: Book) -> None:
 
 
 def test_html_names_its_fonts_and_language(library: Library, project: Path) -> None:
-    from dangjian.images import ImagePipeline
+    from dangjian.renditions import ImagePipeline
 
     selection = casebook.select(library, [], [], [])
     fonts = check_fonts()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from libraries import BASE, overlay_library
+from mkdocs.utils.meta import get_data
 
-from dangjian import pipeline
+from dangjian import coverage, diagnostics, pipeline
 from dangjian.diagnostics import Diagnostic
+from dangjian.pages import render_pages
 
 VALID = (BASE / "cases" / "fgw" / "hongse-yinqing.yaml").read_text(encoding="utf-8")
 TRICKY = list(":：-\t\n \"'&*!|>{}[]#%@`,，\u3000\u200b\\?=~") + ["no", "2024-02-30", "12:30", "010", "---", "!!python/object", "<<: *a", "\r\n", "\ufeff", "\0"]
@@ -33,9 +36,14 @@ yamlish = st.recursive(
 def check_file(project: Path, content: bytes) -> list[Diagnostic]:
     (project / "cases" / "fgw" / "hongse-yinqing.yaml").write_bytes(content)
     result = pipeline.open_library(project)
-    assert (result.library is None) == bool(result.diagnostics)
     for d in result.diagnostics:
         assert d.file.startswith("cases/") and d.line >= 0 and d.column >= 0 and d.message
+    # what `check` prints is safe for a terminal and a CI log, whatever the file held
+    printed = diagnostics.format_text(result.diagnostics)
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", printed), printed
+    if result.library is not None:  # an accepted file renders into pages whose front matter loads
+        for path, text in render_pages(result.library, coverage.compute(result.library)).files.items():
+            assert not path.endswith(".md") or get_data(text)[1].get("title"), path
     return result.diagnostics
 
 
@@ -66,7 +74,7 @@ def test_random_structures_never_raise(tmp_path_factory, value):
 @given(value=yamlish, key=st.sampled_from(["title", "year", "practices", "themes", "metrics", "photos", "honors"]))
 def test_fast_path_agrees_with_jsonschema(value, key):
     """The compiled fast check accepts exactly what jsonschema accepts (same schema file)."""
-    from dangjian.validate import _schemas
+    from dangjian.schemas import compiled as _schemas
 
     schemas = _schemas(2026)
     base = {"kind": "brand", "title": "红色引擎", "concept": "x", "practices": [{"title": "a", "text": "b"}],

@@ -16,7 +16,7 @@ from libraries import CHECK_CORPUS, overlay_library
 from lsp import LanguageServer
 
 from dangjian import editor_schema, pipeline
-from dangjian.validate import load_schema
+from dangjian.schemas import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 VSCODE = ROOT / ".vscode"

@@ -27,7 +27,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, Built, build, make_project, open_valid
+from conftest import REPO, Built, make_project
 from libraries import CHECK_CORPUS, inflate_pdf, overlay_library
 
 from dangjian import diagnostics, pipeline
@@ -389,10 +389,19 @@ class HostileBuild:
 
 @pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
+    from dangjian import load, model, validate
     from dangjian.casebook import export_casebook
+    from dangjian.site import build_site
 
     project = make_project(tmp_path_factory.mktemp("hostile") / "project", HOSTILE / "cases")
-    built = build(project, project / "site")
+    # `check` refuses every link outside the URL policy (bad-link, 14 of them);
+    # the library is built anyway, to show that the renderer keeps them inert too.
+    files = load.read_library(project)
+    refused = validate.validate(files)
+    assert [d.code for d in refused] == ["bad-link"] * 14, refused
+    library = model.build(files)
+    build_site(project, library, project / "site")
+    built = Built(project, library, project / "site")
     raw = {
         p.relative_to(built.site).as_posix(): p.read_bytes()
         for p in sorted(built.site.rglob("*"))
@@ -401,7 +410,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> HostileBuild:
     pages = {
         rel: scan_html(data.decode("utf-8")) for rel, data in raw.items() if rel.endswith(".html")
     }
-    pdf = export_casebook(open_valid(project), project / "casebook.pdf", [], [], [])
+    pdf = export_casebook(library, project / "casebook.pdf", [], [], [])
     text = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout

@@ -17,14 +17,9 @@ from PIL.PngImagePlugin import PngInfo
 
 from dangjian import images
 from dangjian.errors import UserError
-from dangjian.images import (
-    MAX_FILE_BYTES,
-    ImageError,
-    ImagePipeline,
-    alt_text,
-    inspect_image,
-    prepare_many,
-)
+from dangjian.images import MAX_FILE_BYTES, ImageError, inspect_image
+from dangjian.pages import alt_text
+from dangjian.renditions import ImagePipeline, prepare_many
 
 RED, BLUE, GREEN = (220, 20, 20), (20, 40, 200), (20, 180, 40)
 
@@ -560,21 +555,6 @@ def test_sixteen_bit_greyscale_is_not_blown_out(tmp_path):
     source = write(tmp_path / "grey16.png", encoded(im, "PNG"))
     page = ImagePipeline(tmp_path / "cache").web(source, "photo").page
     assert close(pixel(page.path, 0.5, 0.5), (128, 128, 128), tolerance=4)
-
-
-def test_srcset_and_img_tag_give_widths_and_heights(tmp_path):
-    source = write(tmp_path / "wide.jpg", encoded(marked((3000, 1500)), "JPEG"))
-    web = ImagePipeline(tmp_path / "cache").web(source, "photo")
-    assert web.srcset("p.jpg", "t.jpg") == "t.jpg 480w, p.jpg 1200w"
-    tag = web.img_tag("p.jpg", "t.jpg", alt='党员"先锋"岗 <现场>')
-    assert 'width="1200" height="600"' in tag
-    assert 'srcset="t.jpg 480w, p.jpg 1200w"' in tag
-    assert 'alt="党员&quot;先锋&quot;岗 &lt;现场&gt;"' in tag
-
-    small = ImagePipeline(tmp_path / "cache").web(
-        write(tmp_path / "s.jpg", encoded(marked((300, 200)), "JPEG")), "photo"
-    )
-    assert small.srcset("p.jpg", "t.jpg") == "p.jpg 300w"
 
 
 def test_alt_text_comes_from_caption_or_title():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dangjian.markdown import render_inline, render_markdown
+from dangjian.markdown import render_markdown
 
 
 def test_markdown_renders_paragraphs_lists_and_emphasis():
@@ -52,10 +52,6 @@ def test_headings_are_demoted_below_the_page_sections():
 def test_empty_text_gives_empty_html():
     assert render_markdown("") == ""
     assert render_markdown("  \n") == ""
-
-
-def test_inline_drops_the_paragraph():
-    assert render_inline("一句*话*") == "一句<em>话</em>"
 
 
 def test_a_line_break_inside_a_chinese_sentence_leaves_no_gap():

@@ -197,9 +197,10 @@ def test_nav_lists_sections_only():
     nav = [next(iter(item.values())) for item in config["nav"]]
     assert nav[:7] == ["index.md", "units/index.md", "brands/index.md", "posts/index.md",
                        "themes/index.md", "years/index.md", "coverage/index.md"]
-    # the contributor guide is a section of its hand-written pages, none of them a case
+    # the contributor guide is a section of its hand-written pages and the generated
+    # 在线填写 form, none of them a case
     guide = nav[7]
     assert guide[0] == "guide/index.md"
     assert [next(iter(p.values())) for p in guide[1:]] == [
-        "guide/fields.md", "guide/templates.md", "guide/admin.md"]
+        "guide/fields.md", "form/index.md", "guide/templates.md", "guide/admin.md"]
     assert "snippets" not in (REPO / "mkdocs.yml").read_text("utf-8")

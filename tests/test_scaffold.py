@@ -12,7 +12,7 @@ import pytest
 import yaml
 from libraries import overlay_library
 
-from dangjian import scaffold, validate
+from dangjian import scaffold, schemas, validate
 
 ROOT = Path(__file__).parent.parent
 FIXED_EPOCH = "1782864000"  # 2026-07-01
@@ -110,7 +110,7 @@ def test_optional_fields_uncommented_still_need_filling(project, kind):
 
 @pytest.mark.parametrize("kind", ["brand", "post"])
 def test_every_field_of_the_schema_is_explained_in_the_template(kind):
-    schema = validate.load_schema("case")["definitions"][kind]
+    schema = schemas.load_schema("case")["definitions"][kind]
     text = scaffold.render_template(
         kind, scaffold.UnitInfo("fgw", "区发展和改革局", (("fgw-a", "甲支部"),)), "x", 2026
     )
@@ -118,7 +118,7 @@ def test_every_field_of_the_schema_is_explained_in_the_template(kind):
     for name in schema["properties"]:
         at = next(i for i, ln in enumerate(lines) if re.match(rf"^(# )?{name}:", ln))
         notes = [ln for ln in lines[max(0, at - 8) : at] if ln.startswith("# ")]
-        sub = validate.load_schema("case")["definitions"].get(name) or schema["properties"][name]
+        sub = schemas.load_schema("case")["definitions"].get(name) or schema["properties"][name]
         assert any(ln.startswith(f"# {sub['title']}（") for ln in notes), name
         required = name in schema["required"]
         assert lines[at].startswith("#") != required, (
