@@ -9,6 +9,7 @@ numbers in official style.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Pt, RGBColor
 
-from . import office
+from . import office, office_save
 from .casebook_html import (
     appendix_note,
     chinese_year,
@@ -48,7 +49,10 @@ def word_fonts(library: Library) -> office.Fonts:
 
 def write_docx(library: Library, selection: Selection, images: ImagePipeline, out: Path) -> None:
     """Write the Word edition of `selection` to `out` atomically."""
-    office.save(build_document(library, selection, images), out)
+    when = office_save.build_date(
+        library.settings.casebook.print_date, os.environ.get("SOURCE_DATE_EPOCH")
+    )
+    office.save(build_document(library, selection, images), out, when)
 
 
 def build_document(library: Library, selection: Selection, images: ImagePipeline):
@@ -126,7 +130,7 @@ def build_document(library: Library, selection: Selection, images: ImagePipeline
         for i, r in enumerate(counted.rows, 1)
     ]  # fmt: skip
     office.table(doc, ["序号", "单位", "党组织", "党建品牌", "党员示范岗", "本册收录"], rows,
-                 fonts, widths_mm=(12, 60, 20, 20, 22, 20))  # fmt: skip
+                 fonts, widths_mm=(12, 56, 20, 20, 26, 20))  # fmt: skip
 
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     for label, value in (

@@ -3,14 +3,15 @@
 python-docx leaves the East Asian font to Word's theme, so Chinese text opens in
 whatever the reader's Word picks; these helpers name the faces explicitly on
 styles and runs, lay out an A4 page with the margins of official documents,
-number pages "— 1 —" at the outer edge and save without ever leaving half a file.
+number pages "— 1 —" at the outer edge, mark East Asian text as simplified
+Chinese and give tables a real grid. Saving (reproducible, atomic) is in
+office_save.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
@@ -24,52 +25,18 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .files import atomic_path
-
-# GB/T 9704 (党政机关公文格式): top 37 mm, bottom 35 mm, left 28 mm, right 26 mm.
-MARGINS_MM = (37, 35, 28, 26)  # top, bottom, left, right
-# Points of the Chinese size names used in office documents.
-SIZES = {"二号": 22, "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5}
-
-
-@dataclass(frozen=True)
-class Fonts:
-    """Face names written into the document, as the reader's Word/WPS knows them."""
-
-    text: str = "宋体"  # body: a 宋体-style serif (or 仿宋)
-    heading: str = "黑体"  # first-level headings
-    heading2: str = "楷体"  # second-level headings
-    latin: str = "Times New Roman"  # digits and Latin letters
-
-
-DEFAULT_FONTS = Fonts()
-
-
-def set_font(element, east_asian: str, latin: str | None = None) -> None:
-    """Name the faces on a style or a run (`style.element`, `run._r`, or their `rPr`).
-
-    Sets w:eastAsia and ascii/hAnsi on w:rFonts and drops the theme attributes
-    (asciiTheme, eastAsiaTheme...), which Word would otherwise prefer.
-    """
-    rpr = element if element.tag == qn("w:rPr") else element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(theme), None)
-    latin = latin or east_asian
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:eastAsia"), east_asian)
-    fonts.set(qn("w:cs"), latin)
-
-
-def east_asian_font(element) -> str | None:
-    """The w:eastAsia face named on a style or run element, None when none is."""
-    rpr = element if element.tag == qn("w:rPr") else element.find(qn("w:rPr"))
-    fonts = rpr.find(qn("w:rFonts")) if rpr is not None else None
-    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+from .office_save import current_umask as current_umask
+from .office_save import save as save
+from .office_style import DEFAULT_FONTS as DEFAULT_FONTS
+from .office_style import LANG as LANG
+from .office_style import MARGINS_MM as MARGINS_MM
+from .office_style import SIZES as SIZES
+from .office_style import Fonts as Fonts
+from .office_style import chinese as chinese
+from .office_style import east_asian_font as east_asian_font
+from .office_style import set_font as set_font
+from .office_style import set_lang as set_lang
+from .office_style import set_page as set_page
 
 
 def new_document(fonts: Fonts = DEFAULT_FONTS, body_pt: float = SIZES["小四"]) -> DocxDocument:
@@ -80,6 +47,7 @@ def new_document(fonts: Fonts = DEFAULT_FONTS, body_pt: float = SIZES["小四"])
     """
     doc = Document()
     set_page(doc.sections[0])
+    chinese(doc)
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     if rpr_default is not None and rpr_default.find(qn("w:rPr")) is not None:
@@ -133,15 +101,6 @@ def style_heading(doc: DocxDocument, name: str, face: str, latin: str, size_pt: 
         ppr.remove(border)
 
 
-def set_page(section, margins_mm: Sequence[float] = MARGINS_MM) -> None:
-    """A4 portrait with the given (top, bottom, left, right) margins in millimetres."""
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    top, bottom, left, right = margins_mm
-    section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
-    section.left_margin, section.right_margin = Mm(left), Mm(right)
-    section.footer_distance = Mm(max(bottom - 14, 10))
-
-
 def _field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A complex field (PAGE, TOC...) Word and LibreOffice update when they lay out."""
     _field_start(paragraph, instruction)
@@ -193,6 +152,10 @@ def new_section(doc: DocxDocument, odd_page: bool = False):
     # python-docx copies the previous sectPr: a cover's "different first page"
     # would otherwise take the page number off the first page of every section.
     section.different_first_page_header_footer = False
+    # ...and a copied w:pgNumType w:start would restart the numbering at every section.
+    numbering = section._sectPr.find(qn("w:pgNumType"))
+    if numbering is not None:
+        numbering.attrib.pop(qn("w:start"), None)
     return section
 
 
@@ -300,10 +263,29 @@ def table(
         for cell, text in zip(cells, row, strict=True):
             _cell_text(cell, text, fonts, size_pt)
     if widths_mm:
-        for row in t.rows:
-            for cell, width in zip(row.cells, widths_mm, strict=True):
-                cell.width = Mm(width)
+        set_widths(t, widths_mm)
     return t
+
+
+def set_widths(t: Table, widths_mm: Sequence[float]) -> None:
+    """Fixed column widths in all three places layout engines read them.
+
+    Word reads the cells' w:tcW; LibreOffice and WPS lay out by the table grid
+    (w:gridCol) and w:tblW, and without w:tblLayout="fixed" Word re-fits the
+    columns to their content.
+    """
+    t.autofit = False  # w:tblLayout w:type="fixed"
+    for column, width in zip(t.columns, widths_mm, strict=True):
+        column.width = Mm(width)  # w:gridCol
+    for row in t.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)  # w:tcW
+    tbl_w = t._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        t._tbl.tblPr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(sum(round(Mm(w).twips) for w in widths_mm)))
 
 
 def _cell_text(cell, text: str, fonts: Fonts, size_pt: float, bold: bool = False) -> None:
@@ -356,13 +338,3 @@ def downscale(image: Path | bytes, max_px: int) -> bytes:
         else:
             im.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
         return out.getvalue()
-
-
-def save(doc: DocxDocument, target: Path) -> None:
-    """Write `target` atomically with the mode the umask gives a new file.
-
-    Saved next to it and renamed: a failed save never leaves half a file and
-    never replaces a good document.
-    """
-    with atomic_path(Path(target)) as tmp:
-        doc.save(str(tmp))

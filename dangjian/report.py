@@ -1,22 +1,20 @@
 """The coverage report (覆盖率情况通报): a one- or two-page A4 Word document.
 
 `report_docx` is a pure function of the model and its coverage: the same
-input gives the same bytes (fixed zip times, document dates set to the
-as-of date). `to_pdf` lets LibreOffice lay the same document out as PDF.
+input gives the same bytes (office_save: fixed zip times, document dates set
+to the as-of date). `to_pdf` lets LibreOffice lay the same document out as PDF.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import subprocess
 import tempfile
-import zipfile
-from datetime import datetime, time
+from datetime import date
 from pathlib import Path
 
-from . import office
+from . import office, office_save
 from .coverage import Coverage, Ratio, units_needed
 from .errors import UserError
 from .files import write_atomic
@@ -79,7 +77,6 @@ def build_document(library: Library, coverage: Coverage):
     fonts = office.DEFAULT_FONTS
     doc = office.new_document(fonts, body_pt=office.SIZES["小四"])
     office.set_page(doc.sections[0], MARGINS_MM)
-    _chinese(doc)
     office.page_number_footer(doc, fonts, size_pt=office.SIZES["五号"] + 1.5)
     normal = doc.styles["Normal"].paragraph_format
     normal.line_spacing = 1.35
@@ -114,10 +111,9 @@ def build_document(library: Library, coverage: Coverage):
         ]
     )
     widths = (40, 22, 49, 49)
-    table = office.table(
+    office.table(
         doc, ["直属党组织类型", "单位数", "品牌覆盖率", "示范岗覆盖率"], rows, fonts, widths
     )
-    _widths(table, widths)
 
     number = 3
     latest = latest_year_text(library, coverage)
@@ -129,7 +125,7 @@ def build_document(library: Library, coverage: Coverage):
     groups = [(label, names) for label, names in uncovered_groups(coverage) if names]
     if groups:
         widths = (36, 16, 108)
-        table = office.table(
+        office.table(
             doc,
             ["情况", "单位数", "单位"],
             [[label, str(len(names)), "、".join(names)] for label, names in groups],
@@ -137,7 +133,6 @@ def build_document(library: Library, coverage: Coverage):
             widths_mm=widths,
             size_pt=office.SIZES["五号"],
         )
-        _widths(table, widths)
         note = office.paragraph(doc, "请以上单位对照投稿指南整理案例，经本单位审核后提交。", fonts)
         note.paragraph_format.space_before = Pt(6)
     else:
@@ -152,55 +147,12 @@ def build_document(library: Library, coverage: Coverage):
     return doc
 
 
-def _chinese(doc) -> None:
-    """Mark East Asian text as zh-CN (python-docx's template says en-US), so that Word,
-    WPS and LibreOffice choose simplified-Chinese glyphs and line breaking."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _widths(table, widths_mm: tuple[float, ...]) -> None:
-    """Column widths on the table grid too: LibreOffice and WPS lay out by w:gridCol."""
-    from docx.shared import Mm
-
-    table.autofit = False
-    for column, width in zip(table.columns, widths_mm, strict=True):
-        column.width = Mm(width)
-
-
 def report_docx(library: Library, coverage: Coverage) -> bytes:
     """`data/coverage-report.docx`: the same bytes for the same library and date."""
     doc = build_document(library, coverage)
-    stamp = datetime.combine(coverage.as_of, time(0)) if coverage.as_of else datetime(2000, 1, 1)
-    props = doc.core_properties
-    props.title = TITLE
-    props.author = library.settings.organization or library.settings.site_name
-    props.last_modified_by = props.author
-    props.created = props.modified = stamp
-    props.last_printed = stamp
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return stable_zip(buf.getvalue())
-
-
-def stable_zip(data: bytes) -> bytes:
-    """The same zip with every member dated 1980-01-01 (python-docx stamps the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info))
-    return out.getvalue()
+    author = library.settings.organization or library.settings.site_name
+    office_save.date_properties(doc, coverage.as_of or date(2000, 1, 1), TITLE, author)
+    return office_save.docx_bytes(doc, coverage.as_of or date(2000, 1, 1))
 
 
 # The faces a Chinese office document names (宋体, 黑体, 楷体, 仿宋 and their Windows

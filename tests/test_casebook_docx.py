@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import docx
+import pdf_layout
 import pytest
 from libraries import casebook_cli
 from PIL import Image
@@ -207,3 +208,44 @@ def test_libreoffice_shows_every_title_in_cjk_fonts(converted: Path) -> None:
         ["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "3", "-l", "3", str(converted),
          str(ARTIFACTS / "word-case")], check=True,
     )  # fmt: skip
+
+
+def test_two_exports_are_byte_identical_zh_cn_and_dated_by_the_print_date(
+    word: Path, project: Path
+) -> None:
+    again = _cli(project, "--out", "out/汇编-再次.docx")
+    assert again.returncode == 0, again.stderr
+    assert (project / "out" / "汇编-再次.docx").read_bytes() == word.read_bytes()
+    document = docx.Document(str(word))
+    props = document.core_properties
+    assert props.created.date().isoformat() == props.modified.date().isoformat() == "2025-11-01"
+    styles = zipfile.ZipFile(word).read("word/styles.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in styles and 'w:eastAsia="en-US"' not in styles
+    appendix = document.tables[-1]
+    assert [round(c.width.mm) for c in appendix.columns] == [12, 56, 20, 20, 26, 20]
+    assert not appendix.autofit
+
+
+def test_libreoffice_lays_out_the_appendix_with_its_column_widths(converted: Path) -> None:
+    header = ["序号", "单位", "党组织", "党建品牌", "党员示范岗", "本册收录"]
+    xs = pdf_layout.header_columns(converted, header)
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    wanted = [w * 72 / 25.4 for w in (12, 56, 20, 20, 26)]  # mm -> pt
+    for gap, width in zip(gaps, wanted, strict=True):
+        assert abs(gap - width) < 4, (gaps, wanted)  # equal columns: 74 pt each
+
+
+def test_libreoffice_uses_chinese_faces_only(converted: Path) -> None:
+    pdf_layout.assert_chinese_faces_only(converted)
+
+
+def test_libreoffice_numbers_the_pages_on_across_the_cases(converted: Path) -> None:
+    pages = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(converted), "-"], capture_output=True, text=True,
+        check=True,
+    ).stdout.split("\f")  # fmt: skip
+    numbers = [re.findall(r"—\s*(\d+)\s*—", page) for page in pages]
+    decimal = [int(n[-1]) for n in numbers if n]
+    # One case per section, each on a new page: the numbering restarts only once.
+    assert decimal == list(range(1, len(decimal) + 1)), decimal
+    assert len(decimal) > len(PUBLISHED)

@@ -8,14 +8,18 @@ import subprocess
 import sys
 from datetime import date
 
+import pdf_layout
 import pytest
 from conftest import REPO, Built
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from dangjian import coverage as coverage_mod
-from dangjian import ledger, report
+from dangjian import ledger, office, report
 from dangjian.publish import source_date_epoch
 
 pytestmark = pytest.mark.slow
+ARTIFACTS = REPO / "tests" / "artifacts" / "office"
 
 needs_libreoffice = pytest.mark.skipif(
     report.soffice() is None, reason="LibreOffice 未安装（bash scripts/setup.sh --test）"
@@ -84,6 +88,61 @@ def test_libreoffice_lays_out_the_report_on_two_pages_with_cjk_fonts(demo_site: 
             assert unit["name"] in flat, unit["name"]
     _assert_cjk_fonts_embedded(fonts)
     assert "\ufffd" not in text  # no missing glyph
+
+
+@needs_libreoffice
+def test_libreoffice_lays_out_the_report_tables_with_their_widths(demo_site: Built, tmp_path):
+    docx = (demo_site.site / "data" / "coverage-report.docx").read_bytes()
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(report.to_pdf(docx, ".docx"))
+    pt = 72 / 25.4
+    xs = pdf_layout.header_columns(pdf, ["直属党组织类型", "单位数", "品牌覆盖率", "示范岗覆盖率"])
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False)]
+    for gap, width in zip(gaps, (40, 22, 49), strict=True):
+        assert abs(gap - width * pt) < 4, gaps  # four equal columns would be 40 mm each
+    first, count, names = pdf_layout.header_columns(pdf, ["情况", "单位数", "单位"])
+    assert abs(count - first - 36 * pt) < 4 and abs(names - count - 16 * pt) < 4
+    # The unit names fill a 108 mm column: lines run nearly its full width.
+    widest = max(x1 - x0 for x0, _, x1, _ in pdf_layout.words(pdf) if abs(x0 - names) < 1)
+    assert widest > 95 * pt, widest / pt
+    pdf_layout.assert_chinese_faces_only(pdf)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf),
+                    str(ARTIFACTS / "report-page1")], check=True)  # fmt: skip
+
+
+def _probe(tmp_path, name: str, east_asian_lang: str | None) -> tuple[set[str], bytes]:
+    """A one-line document in the report's styles, converted by LibreOffice with the
+    system's fonts only (no 宋体 alias, as on a plain Linux desktop): (fonts, page PNG)."""
+    doc = office.new_document()
+    if east_asian_lang:
+        for lang in doc.styles.element.iter(qn("w:lang")):
+            lang.set(qn("w:eastAsia"), east_asian_lang)
+    office.paragraph(doc, "户门关对骨直角").runs[0].font.size = Pt(36)
+    source = tmp_path / f"{name}.docx"
+    office.save(doc, source, date(2026, 1, 1))
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    subprocess.run(
+        [report.soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+         "--headless", "--norestore", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(source)], check=True, capture_output=True, timeout=300, env=env,
+    )  # fmt: skip
+    pdf = tmp_path / f"{name}.pdf"
+    png = tmp_path / name
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(pdf), str(png)], check=True)
+    return pdf_layout.font_names(pdf), png.with_suffix(".png").read_bytes()
+
+
+@needs_libreoffice
+def test_chinese_text_gets_simplified_glyphs_without_font_aliases(tmp_path):
+    fonts, ours = _probe(tmp_path, "zh", None)
+    template_fonts, template = _probe(tmp_path, "en", "en-US")  # python-docx's language
+    _, japanese = _probe(tmp_path, "ja", "ja-JP")
+    assert any(pdf_layout.CJK_FACE.search(n) and "UKai" not in n for n in fonts), fonts
+    assert not [n for n in fonts if "UKai" in n], fonts  # 宋体 text is not set in a 楷体
+    assert [n for n in template_fonts if "UKai" in n], template_fonts  # what en-US gave
+    assert ours != japanese  # same faces, the Japanese glyph variants differ
+    assert ours != template
 
 
 @needs_libreoffice
