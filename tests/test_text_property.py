@@ -191,6 +191,7 @@ def test_accepted_text_is_intact_and_inert_in_the_built_site_and_casebook(
     from test_hostile import inert_problems, scan_html
 
     from dangjian import casebook
+    from dangjian.casebook_fonts import check_fonts
     from dangjian.renditions import ImagePipeline
     from dangjian.site import build_site
 
@@ -226,7 +227,10 @@ def test_accepted_text_is_intact_and_inert_in_the_built_site_and_casebook(
     rows = json.loads((site / "data" / "cases.json").read_text(encoding="utf-8"))
     assert next(r for r in rows if r["id"] == "hongse-yinqing")["title"] == title
     book = casebook.render_html(
-        library, library.cases, ImagePipeline(project / ".cache" / "images")
+        library,
+        casebook.select(library, [], [], []),
+        ImagePipeline(project / ".cache" / "images"),
+        check_fonts(),
     )
     scan = scan_html(book, None)
     assert inert_problems(scan, "casebook") == []
