@@ -96,9 +96,11 @@ def _check(project: Path, args: argparse.Namespace) -> int:
 
 
 def _build(project: Path, args: argparse.Namespace) -> int:
-    from dangjian import editor_schema, paths, site
+    from dangjian import paths
 
     site_dir = paths.site_dir(project, _absolute(project, args.site_dir))  # before the long check
+    from dangjian import editor_schema, site
+
     editor_schema.refresh(project)
     library = _open(project)
     if library is None:

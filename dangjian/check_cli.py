@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import diagnostics, editor_schema, pipeline
+from . import diagnostics
 from .errors import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, UserError
 from .paths import environment_fault, output_file, write_text
 
@@ -50,6 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(project: Path, args: argparse.Namespace, cwd: Path | None = None) -> int:
     """Check the library of `project`; report the files under args.paths (relative to cwd)."""
+    # The checking stack is imported when a check runs: `build_cases.py` parses
+    # every command's arguments with this module, and refuses a wrong output
+    # path of another command in a tenth of a second, before any of it loads.
+    from . import editor_schema, pipeline
+
     cwd = cwd or project
     paths = [str((cwd / p).resolve()) if not Path(p).is_absolute() else p for p in args.paths]
     if args.staged:
@@ -89,6 +94,8 @@ def _git(project: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 def _check_staged(project: Path, paths: list[str]) -> list[diagnostics.Diagnostic]:
     """Check the library as git's index holds it, in a temporary copy of cases/."""
+    from . import pipeline
+
     top = Path(_git(project, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     prefix = project.resolve().relative_to(top).as_posix()
     cases = f"{prefix}/cases" if prefix != "." else "cases"

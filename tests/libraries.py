@@ -16,11 +16,25 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 TESTS = Path(__file__).parent
 BASE = TESTS / "fixtures" / "base"
 CHECK_CORPUS = TESTS / "corpus" / "check"
 GOLDEN = "expected.txt"
 REMOVED = "removed.txt"  # optional in an overlay: base paths to delete, one a line
+
+
+def examples(full: int, quick: int = 20):
+    """A property test's sizes: a quick sample in the fast loop, the full run among the slow tests.
+
+    The test takes an `examples` argument and hands it to Hypothesis's settings;
+    `pytest -m "not slow"` runs the `quick` case, the full suite runs both.
+    """
+    return pytest.mark.parametrize(
+        "examples",
+        [pytest.param(quick, id="quick"), pytest.param(full, id="full", marks=pytest.mark.slow)],
+    )
 
 
 def overlay_library(target: Path, overlay: Path | None = None) -> Path:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from libraries import BASE, overlay_library
+from libraries import BASE, examples, overlay_library
 from mkdocs.utils.meta import get_data
 
 from dangjian import coverage, diagnostics, pipeline
@@ -47,38 +47,56 @@ def check_file(project: Path, content: bytes) -> list[Diagnostic]:
     return result.diagnostics
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(edits=edits)
-def test_mutated_case_never_raises(tmp_path_factory, edits):
-    project = overlay_library(tmp_path_factory.mktemp("prop") / "p")
-    check_file(project, mutate(VALID, edits).encode("utf-8", "surrogatepass"))
+@examples(300)
+def test_mutated_case_never_raises(tmp_path_factory, examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(edits=edits)
+    def prop(edits):
+        project = overlay_library(tmp_path_factory.mktemp("prop") / "p")
+        check_file(project, mutate(VALID, edits).encode("utf-8", "surrogatepass"))
+
+    prop()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=400))
-def test_random_bytes_never_raise(tmp_path_factory, data):
-    project = overlay_library(tmp_path_factory.mktemp("bytes") / "p")
-    check_file(project, data)
+@examples(150)
+def test_random_bytes_never_raise(tmp_path_factory, examples):
+    @settings(max_examples=examples, deadline=None)
+    @given(data=st.binary(max_size=400))
+    def prop(data):
+        project = overlay_library(tmp_path_factory.mktemp("bytes") / "p")
+        check_file(project, data)
+
+    prop()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=yamlish)
-def test_random_structures_never_raise(tmp_path_factory, value):
+@examples(150)
+def test_random_structures_never_raise(tmp_path_factory, examples):
     import yaml
 
-    project = overlay_library(tmp_path_factory.mktemp("struct") / "p")
-    check_file(project, yaml.safe_dump({"kind": "brand", "practices": value, "title": value}, allow_unicode=True).encode())
+    @settings(max_examples=examples, deadline=None)
+    @given(value=yamlish)
+    def prop(value):
+        project = overlay_library(tmp_path_factory.mktemp("struct") / "p")
+        data = {"kind": "brand", "practices": value, "title": value}
+        check_file(project, yaml.safe_dump(data, allow_unicode=True).encode())
+
+    prop()
 
 
-@settings(max_examples=300, deadline=None)
-@given(value=yamlish, key=st.sampled_from(["title", "year", "practices", "themes", "metrics", "photos", "honors"]))
-def test_fast_path_agrees_with_jsonschema(value, key):
+@examples(300, quick=60)
+def test_fast_path_agrees_with_jsonschema(examples):
     """The compiled fast check accepts exactly what jsonschema accepts (same schema file)."""
     from dangjian.schemas import compiled as _schemas
 
     schemas = _schemas(2026)
     base = {"kind": "brand", "title": "红色引擎", "concept": "x", "practices": [{"title": "a", "text": "b"}],
             "results": "r", "themes": ["为民服务"], "year": 2020}
-    data = dict(base, **{key: value})
-    assert schemas.accepts("brand", data) == schemas.kinds["brand"].is_valid(data)
     assert schemas.accepts("brand", base) and schemas.kinds["brand"].is_valid(base)
+
+    @settings(max_examples=examples, deadline=None)
+    @given(value=yamlish, key=st.sampled_from(["title", "year", "practices", "themes", "metrics", "photos", "honors"]))
+    def prop(value, key):
+        data = dict(base, **{key: value})
+        assert schemas.accepts("brand", data) == schemas.kinds["brand"].is_valid(data)
+
+    prop()

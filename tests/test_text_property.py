@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from libraries import overlay_library
+from libraries import examples, overlay_library
 from mkdocs.utils.meta import get_data
 
 from dangjian import coverage, diagnostics, pipeline
@@ -106,34 +106,37 @@ def assert_pages_intact(files: dict[str, str]) -> None:
         assert len(heading) <= 1, path
 
 
-@settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(value=texts, field=st.sampled_from(sorted(FIELDS)))
-def test_any_text_is_refused_or_intact(tmp_path_factory, monkeypatch, value, field):
+@examples(120)
+def test_any_text_is_refused_or_intact(tmp_path_factory, monkeypatch, examples):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")
-    project = overlay_library(tmp_path_factory.mktemp("text") / "p")
-    put(project, field, value)
-    result = pipeline.open_library(project)
-    if result.library is None:
-        text = diagnostics.format_text(result.diagnostics)
-        # Refused with a place and a message that is safe to print.
-        assert all(d.file.startswith("cases/") and d.message for d in result.diagnostics)
-        assert not any(ch in text for ch in "\x1b\x7f\x80\x9f\u202e\u2028\r")
-        return
-    library = result.library
-    rendered = render_pages(library, coverage.compute(library))
-    assert_pages_intact(rendered.files)
-    case = next(c for c in library.cases if c.id == "hongse-yinqing")
-    page = rendered.files[case.url.rstrip("/") + ".md"]
-    _, meta = get_data(page)
-    assert meta["title"] == html.escape(case.title, quote=True)
-    assert f"\n# {md_text(case.title)}\n" in page
-    rows = {r["id"]: r for r in json.loads(cases_json(library))}
-    assert rows["hongse-yinqing"]["title"] == case.title
-    if field == "unit name":
-        _, meta = get_data(rendered.files["units/fgw.md"])
-        assert meta["title"] == html.escape(case.unit.name, quote=True)
+
+    @settings(max_examples=examples, deadline=None)
+    @given(value=texts, field=st.sampled_from(sorted(FIELDS)))
+    def prop(value, field):
+        project = overlay_library(tmp_path_factory.mktemp("text") / "p")
+        put(project, field, value)
+        result = pipeline.open_library(project)
+        if result.library is None:
+            text = diagnostics.format_text(result.diagnostics)
+            # Refused with a place and a message that is safe to print.
+            assert all(d.file.startswith("cases/") and d.message for d in result.diagnostics)
+            assert not any(ch in text for ch in "\x1b\x7f\x80\x9f\u202e\u2028\r")
+            return
+        library = result.library
+        rendered = render_pages(library, coverage.compute(library))
+        assert_pages_intact(rendered.files)
+        case = next(c for c in library.cases if c.id == "hongse-yinqing")
+        page = rendered.files[case.url.rstrip("/") + ".md"]
+        _, meta = get_data(page)
+        assert meta["title"] == html.escape(case.title, quote=True)
+        assert f"\n# {md_text(case.title)}\n" in page
+        rows = {r["id"]: r for r in json.loads(cases_json(library))}
+        assert rows["hongse-yinqing"]["title"] == case.title
+        if field == "unit name":
+            _, meta = get_data(rendered.files["units/fgw.md"])
+            assert meta["title"] == html.escape(case.unit.name, quote=True)
+
+    prop()
 
 
 @pytest.mark.parametrize(
