@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from libraries import examples
 from PIL import Image, ImageCms
 from PIL.PngImagePlugin import PngInfo
 
@@ -358,20 +359,24 @@ def test_our_pixel_limit_holds_even_when_pillow_limit_is_lifted(corpus, monkeypa
 _SEEDS = [encoded(marked((64, 48)), fmt) for fmt in ("JPEG", "PNG", "WEBP")]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    seed=st.sampled_from(_SEEDS),
-    cut=st.integers(min_value=0, max_value=4000),
-    flips=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 255)), max_size=8),
-)
-def test_inspect_never_raises_on_mangled_files(tmp_path_factory, seed, cut, flips):
-    data = bytearray(seed[: max(1, cut)] if cut < len(seed) else seed)
-    for at, value in flips:
-        if at < len(data):
-            data[at] = value
-    path = write(tmp_path_factory.mktemp("fuzz") / "x.jpg", bytes(data))
-    result = inspect_image(path)
-    assert result is None or isinstance(result, str) and result
+@examples(150)
+def test_inspect_never_raises_on_mangled_files(tmp_path_factory, examples):
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        seed=st.sampled_from(_SEEDS),
+        cut=st.integers(min_value=0, max_value=4000),
+        flips=st.lists(st.tuples(st.integers(0, 4000), st.integers(0, 255)), max_size=8),
+    )
+    def prop(seed, cut, flips):
+        data = bytearray(seed[: max(1, cut)] if cut < len(seed) else seed)
+        for at, value in flips:
+            if at < len(data):
+                data[at] = value
+        path = write(tmp_path_factory.mktemp("fuzz") / "x.jpg", bytes(data))
+        result = inspect_image(path)
+        assert result is None or isinstance(result, str) and result
+
+    prop()
 
 
 # --- renditions -----------------------------------------------------------------
