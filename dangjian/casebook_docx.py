@@ -27,9 +27,10 @@ from .casebook_html import (
     print_date,
 )
 from .casebook_select import Selection
-from .casebook_text import number, official_numbers
+from .casebook_text import official_numbers
 from .markdown import render_markdown
 from .model import Brand, Case, Library, Post
+from .numbers import number
 from .renditions import ImagePipeline
 
 RED = RGBColor(0xA6, 0x1B, 0x1B)

@@ -20,10 +20,11 @@ from markupsafe import Markup
 from . import templating
 from .casebook_fonts import BookFonts
 from .casebook_select import Selection
-from .casebook_text import number, official_html
+from .casebook_text import official_html
 from .coverage import Ratio
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
+from .numbers import number
 from .renditions import ImagePipeline, Rendition
 from .templating import override_folder
 

@@ -15,10 +15,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from .casebook_html import IMAGE_SCHEME, TEMPLATES
-from .errors import UserError
+from .errors import EXIT_CONTENT, UserError
 from .files import atomic_path
-
-EXIT_CONTENT = 1
 
 
 class _RenderLog(logging.Handler):

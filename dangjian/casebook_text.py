@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .numbers import group
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SPACES = r"[ \u00a0\u2002-\u200a\u202f]+"
 _DIGIT_THEN_CJK = re.compile(rf"(?<=[0-9%‰])({_SPACES})(?=[{_CJK}])")
@@ -24,26 +26,12 @@ _MEASURES = "万亿元个人名次件户家项台套辆吨米亩平册份本篇�
 _BARE = re.compile(rf"(?<![0-9.,A-Za-z\-/])([0-9]{{5,}})(?=(?:\.[0-9]+)?[{_MEASURES}])")
 
 
-def group(digits: str) -> str:
-    """Apply the one rule to an integer's digits: five or more are grouped by threes."""
-    return f"{int(digits):,}" if len(digits) >= 5 else digits
-
-
 def official_numbers(text: str) -> str:
     """Running text with numerals set as official documents set them."""
     text = _DIGIT_THEN_CJK.sub("", text)
     text = _CJK_THEN_DIGIT.sub("", text)
     text = _GROUPED.sub(lambda m: group(m.group(1).replace(",", "")), text)
     return _BARE.sub(lambda m: group(m.group(1)), text)
-
-
-def number(value: float) -> str:
-    """A metric's value: 12500 -> "12,500", 3860 -> "3860", 3.50 -> "3.5"."""
-    sign = "-" if value < 0 else ""
-    if isinstance(value, float) and not value.is_integer():
-        whole, frac = f"{abs(value):.2f}".rstrip("0").split(".")
-        return f"{sign}{group(whole)}.{frac}"
-    return sign + group(str(abs(int(value))))
 
 
 # Text between tags, outside <style>: the HTML the reader sees.

@@ -27,6 +27,7 @@ from .coverage import Coverage, units_needed
 from .downloads import SiteLinks
 from .markdown import render_markdown
 from .model import ORG_TYPES, Brand, Case, Library, Unit
+from .numbers import number
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "site"
 
@@ -165,13 +166,6 @@ def source_link(from_path: str, to_url: str) -> str:
     target, _, anchor = to_url.partition("#")
     rel = posixpath.relpath(source_path(target), posixpath.dirname(from_path) or ".")
     return rel + ("#" + anchor if anchor else "")
-
-
-def number(value: int | float) -> str:
-    """12.0 -> "12", 12.5 -> "12.5", 30000 -> "30000" (the field writes figures plainly)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
 
 
 def make_environment(overrides: Path | None = None) -> jinja2.Environment:

@@ -19,10 +19,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import UserError
+from .errors import EXIT_USAGE, UserError
 from .files import write_atomic
 
-EXIT_USAGE = 2
 # Folders of a project that hold content, code or repository metadata.
 PROTECTED = ("cases", "docs", "theme_overrides", "dangjian", "tests", ".git")
 # What every MkDocs site has at its top (both are written by every build).

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
-from . import load, paths, schemas, validate
+from . import load, paths, schemas, templating, validate
 from .epoch import current_year
 from .errors import UserError
 from .model import DEFAULT_THEMES, KIND_LABELS
@@ -80,14 +78,7 @@ def render_template(
     if kind not in KIND_LABELS:
         raise ValueError(f"unknown kind {kind!r}")
     root, kind_schema = _kind_schema(kind)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,  # YAML, not HTML
-    )
+    env = templating.environment(TEMPLATES, None, {}, autoescape=False, keep_trailing_newline=True)
     template = env.get_template(f"{kind}.yaml.j2")
     return template.render(
         schema_line=SCHEMA_LINE,

@@ -1,10 +1,10 @@
-"""The one Jinja environment factory, for the site's page templates and the casebook's.
+"""The one Jinja environment factory: the site's page templates, the casebook's, new case files.
 
 A project may replace any template of a set with a file of the same name under
 `theme_overrides/<set>/` (`theme_overrides/pages/brand.md.j2`,
 `theme_overrides/casebook/book.html`): one root for every override, beside
 Material's own (`theme_overrides/main.html`). The MkDocs adapter keeps these
-folders out of the published site.
+folders out of the published site, and so does the Zensical engine.
 """
 
 from __future__ import annotations

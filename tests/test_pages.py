@@ -206,3 +206,15 @@ def test_nav_lists_sections_only():
     assert [next(iter(p.values())) for p in guide[1:]] == [
         "guide/fields.md", "form/index.md", "guide/templates.md", "guide/admin.md"]
     assert "snippets" not in (REPO / "mkdocs.yml").read_text("utf-8")
+
+
+def test_site_and_casebook_write_figures_by_one_rule():
+    """A metric reads the same on the site and in print: "12,500", "3860", "3.5"."""
+    from dangjian import casebook_html, numbers
+    from dangjian.pages import make_environment
+
+    site, book = make_environment().filters["number"], casebook_html.environment().filters["number"]
+    assert site is book is numbers.number
+    assert [site(v) for v in (12500, 3860, 3.50, 12.0, 1234567.25)] == [
+        "12,500", "3860", "3.5", "12", "1,234,567.25"
+    ]  # fmt: skip

@@ -127,3 +127,24 @@ def test_no_test_asserts_on_the_wall_clock():
                 if names & CLOCKS:
                     found.append(f"{path.name}:{node.lineno}")
     assert found == []
+
+
+def test_each_kind_of_knowledge_has_one_home():
+    """Exit codes are defined in errors.py only, temporary files for atomic writes are made
+    in files.py only, and Jinja environments in templating.py only."""
+    homes = {"EXIT_": "errors", "mkstemp": "files", "Environment(": "templating"}
+    found: dict[str, set[str]] = {key: set() for key in homes}
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and node.col_offset == 0:
+                if any(getattr(t, "id", "").startswith("EXIT_") for t in node.targets):
+                    found["EXIT_"].add(name)
+            elif isinstance(node, ast.Call):
+                called = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                if called == "mkstemp":
+                    found["mkstemp"].add(name)
+                elif called == "Environment":
+                    found["Environment("].add(name)
+    for key, home in homes.items():
+        assert {n.rsplit(".", 1)[-1] for n in found[key]} == {home}, (key, found[key])
