@@ -17,7 +17,7 @@ from typing import Any
 
 from .files import write_atomic
 from .load import parse_file
-from .model import DEFAULT_THEMES, Library
+from .model import Library, listed_themes
 from .schemas import load_schema
 
 TARGET = Path(".cache") / "schema" / "case.schema.json"
@@ -37,10 +37,7 @@ def _read_yaml(path: Path) -> Any:
 
 def registry(cases: Path) -> tuple[list[str], list[tuple[str, str, list[tuple[str, str]]]]]:
     """The themes and the units (id, name, [(branch id, branch name)]) the registry files name."""
-    themes = list(DEFAULT_THEMES)
-    data = _read_yaml(cases / "themes.yaml")
-    if isinstance(data, dict) and isinstance(data.get("themes"), list):
-        themes = [t for t in data["themes"] if isinstance(t, str)]
+    themes = list(listed_themes(_read_yaml(cases / "themes.yaml")))
     units = []
     data = _read_yaml(cases / "units.yaml")
     for unit in (data.get("units") if isinstance(data, dict) else None) or []:

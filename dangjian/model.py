@@ -30,6 +30,17 @@ DEFAULT_THEMES: tuple[str, ...] = (
 )
 
 
+def listed_themes(data: object) -> tuple[str, ...]:
+    """The themes a themes.yaml holds (its strings), or DEFAULT_THEMES without a usable one.
+
+    `data` is the file's parsed content, None when there is no such file or it
+    could not be read: the one fallback rule of check, build, new and the editor.
+    """
+    if isinstance(data, dict) and isinstance(data.get("themes"), list):
+        return tuple(t for t in data["themes"] if isinstance(t, str))
+    return DEFAULT_THEMES
+
+
 @dataclass(frozen=True)
 class Branch:
     id: str
@@ -207,9 +218,7 @@ def build(files) -> Library:  # files: load.LibraryFiles, validated without diag
     units = tuple(_unit(u) for u in files.units.data["units"])
     by_id = {u.id: u for u in units}
     order = {u.id: i for i, u in enumerate(units)}
-    themes = DEFAULT_THEMES
-    if files.themes is not None:
-        themes = tuple(files.themes.data["themes"])
+    themes = listed_themes(files.themes.data if files.themes is not None else None)
     cases = []
     for src in files.cases:
         d, unit = src.data, by_id[src.unit_dir]

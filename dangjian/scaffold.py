@@ -16,7 +16,7 @@ from typing import Any
 from . import load, paths, schemas, templating, validate
 from .epoch import current_year
 from .errors import UserError
-from .model import DEFAULT_THEMES, KIND_LABELS
+from .model import DEFAULT_THEMES, KIND_LABELS, listed_themes
 from .schemas import resolve_ref
 
 TEMPLATES = Path(__file__).parent / "templates" / "new"
@@ -112,12 +112,8 @@ def _registry(project: Path) -> tuple[dict[str, dict], load.LibraryFiles, tuple[
     units = {}
     for item in files.units.data["units"]:
         units.setdefault(item["id"], item)
-    themes = DEFAULT_THEMES
-    if files.themes is not None and files.themes.ok and isinstance(files.themes.data, dict):
-        listed = files.themes.data.get("themes")
-        if isinstance(listed, list) and all(isinstance(t, str) for t in listed):
-            themes = tuple(listed)
-    return units, files, themes
+    ok = files.themes is not None and files.themes.ok
+    return units, files, listed_themes(files.themes.data if ok else None)
 
 
 def _unknown_unit(unit: str, units: dict[str, dict]) -> UserError:

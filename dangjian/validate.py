@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic
 from .epoch import current_year
 from .image_paths import check_image_path
 from .load import LibraryFiles
-from .model import DEFAULT_THEMES
+from .model import listed_themes
 from .schemas import Schemas, compiled, resolve_ref
 from .wording import (
     SLUG,
@@ -121,10 +121,7 @@ def _check_units(src: SourceFile, out: list[Diagnostic]) -> dict[str, dict] | No
 
 
 def _themes(src: SourceFile | None) -> list[str]:
-    if src is None:
-        return list(DEFAULT_THEMES)
-    themes = src.data.get("themes") if src.ok and isinstance(src.data, dict) else None
-    return [t for t in themes if isinstance(t, str)] if isinstance(themes, list) else list(DEFAULT_THEMES)
+    return list(listed_themes(src.data if src is not None and src.ok else None))
 
 
 def _check_cases(files: LibraryFiles, units: dict[str, dict] | None, themes: list[str],
