@@ -13,10 +13,9 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html.parser import HTMLParser
 
 from .errors import EXIT_CONTENT, EXIT_USAGE, UserError
-from .markdown import render_markdown
+from .markdown import render_markdown, text_of
 from .model import Brand, Case, Library, Post
 
 TEXT_FAMILY = "Noto Serif CJK SC"
@@ -181,20 +180,3 @@ def _case_texts(case: Case) -> Iterator[tuple[str, str]]:
             yield f"承诺事项(commitments) 第{i}项", c
         yield "工作成效(results)", text_of(render_markdown(case.results))
         yield "批次(batch)", case.batch
-
-
-class _TextOf(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)  # entities become the characters printed
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def text_of(fragment: str) -> str:
-    """The text a reader sees in an HTML fragment."""
-    parser = _TextOf()
-    parser.feed(fragment)
-    parser.close()
-    return "".join(parser.parts)

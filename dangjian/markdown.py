@@ -12,6 +12,7 @@ import html
 import re
 import threading
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import markdown as _markdown
 import nh3
@@ -110,3 +111,20 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+class _TextOf(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # entities become the characters printed
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def text_of(fragment: str) -> str:
+    """The text a reader sees in an HTML fragment."""
+    parser = _TextOf()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.parts)

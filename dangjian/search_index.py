@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from .markdown import render_markdown
+from .markdown import render_markdown, text_of
 from .model import Brand, Case, Library, Unit
 from .pages import theme_slug
 from .search import fold
@@ -45,8 +45,7 @@ Segment = Callable[[str], str]
 
 def plain_text(markdown_text: str) -> str:
     """The words of an (md) field as plain text (what the page shows, without markup)."""
-    rendered = _BLOCK_END.sub(" ", render_markdown(markdown_text))
-    return html.unescape(_TAG.sub("", rendered))
+    return text_of(_BLOCK_END.sub(" ", render_markdown(markdown_text)))
 
 
 def _join(parts: list[str]) -> str:
