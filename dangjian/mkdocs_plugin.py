@@ -149,8 +149,10 @@ class DangjianPlugin(BasePlugin):
             files.append(file)
         self.incremental.plan(files, config, generated, self.build_date)
         self._files = files
-        # Segment the case entries on the other core while MkDocs renders.
-        self._pending = self.segmenter.start(search_index.index_texts(self.source.search))
+        # Segment the case entries on the other core while MkDocs renders; a
+        # rebuild of serve renders a few pages and segments a few changed texts.
+        if not self.incremental.partial:
+            self._pending = self.segmenter.start(search_index.index_texts(self.source.search))
         return files
 
     def on_pre_page(self, page, *, config, files):

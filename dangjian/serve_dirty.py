@@ -43,6 +43,7 @@ log = logging.getLogger("mkdocs.plugins.dangjian")
 # Why a rebuild was complete, as the serve log says it (the keys of _signature).
 REASONS = {
     "first": "首次构建",
+    "failed": "上次构建未完成",
     "config": "mkdocs.yml 或站点设置有变化",
     "files": "有页面或文件增删",
     "theme": "主题覆盖目录有变化",
@@ -108,12 +109,14 @@ class Incremental:
         self._full = True
         self._reason = ""
         self._rendered: list[str] = []
+        self._failed = False
 
     def start(self, *, command: str, dirty: bool) -> None:
         """on_startup: only the dirty builds of serve are incremental."""
         self.enabled = command == "serve" and dirty
         self._prev = self._next = None
         self.report = None
+        self._failed = False
 
     def stop(self) -> None:
         """on_shutdown: forget the served site (the plugin instance outlives the server)."""
@@ -127,10 +130,12 @@ class Incremental:
         prev = self._prev
         signature = _signature(files, config, date)
         digests = {rel: file.digest() for rel, file in generated.items()}
-        reason = REASONS["first"] if prev is None else None
-        if prev is not None:
+        if prev is None:
+            reason: str | None = REASONS["failed" if self._failed else "first"]
+        else:
             changed = [key for key in signature if signature[key] != prev.signature.get(key)]
             reason = REASONS[changed[0]] if changed else None
+        self._failed = False
         if prev is not None and reason is None:
             for rel, file in generated.items():
                 file.modified = digests[rel] != prev.digests.get(rel) or not os.path.isfile(
@@ -144,6 +149,11 @@ class Incremental:
                 file.modified = True
         search = {} if self._full or prev is None else dict(prev.search)
         self._next = _State(signature, digests, search=search)
+
+    @property
+    def partial(self) -> bool:
+        """Whether this build renders only the touched pages (known from on_files on)."""
+        return self._next is not None and not self._full
 
     def restore_pages(self, files: Files) -> None:
         """on_env: titles and front matter of the pages MkDocs skipped, as the last build had them."""
@@ -194,8 +204,10 @@ class Incremental:
         self._prev, self._next = self._next, None
         pages = sum(1 for f in files if f.is_documentation_page())
         self.report = BuildReport(self._full, self._reason, tuple(self._rendered), pages)
-        if self._full:
-            log.info("完整重建（%s）：生成了 %d 个页面。", self._reason, len(self._rendered))
+        if self._reason == REASONS["first"]:
+            log.info("已生成 %d 个页面。", len(self._rendered))
+        elif self._full:
+            log.info("全部页面重新生成（%s）：%d 个。", self._reason, len(self._rendered))
         else:
             log.info("只重新生成了受影响的 %d 个页面（共 %d 个）。", len(self._rendered), pages)
 
@@ -203,6 +215,7 @@ class Incremental:
         """on_build_error: the site folder is in an unknown state, so the next build is full."""
         self._prev = self._next = None
         self.report = None
+        self._failed = self.enabled
 
 
 def _hash(*parts: object) -> str:

@@ -1,8 +1,7 @@
 """`serve` rebuilds only what a change touches, and the result is the full build's.
 
-Each test drives MkDocs as `mkdocs.commands.serve.serve(build_type="dirty")`
-does (`build_cases.py serve`): one config loaded and started, then every
-rebuild with a freshly loaded config into the same folder. After a change:
+Each test drives MkDocs as `build_cases.py serve` does (tests/serving.py),
+the changes made between two builds. After a change:
 
 - the dirty rebuild gives the same bytes, file for file, as a full build of
   the changed library (the full rebuild plain `serve` did before);
@@ -16,53 +15,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import FIXED_EPOCH, SMALL, build_date, make_project
+from conftest import FIXED_EPOCH, SMALL, make_project
 from libraries import site_files
+from mkdocs.exceptions import Abort
+from serving import Serve
 
 pytestmark = pytest.mark.slow
 
 CASE = "cases/fgw/hongse-yinqing.yaml"
 
 
-class Serve:
-    """MkDocs' serve() without the HTTP server: the same config handling and build calls."""
-
-    def __init__(self, project: Path, site_dir: Path, *, dirty: bool = True) -> None:
-        from mkdocs.livereload import _serve_url
-
-        self.config_file = str(project / "mkdocs.yml")
-        self.site_dir = site_dir
-        self.dirty = dirty
-        self.config = self._get_config()
-        self.config.plugins.on_startup(command="serve", dirty=dirty)
-        host, port = self.config.dev_addr
-        self.url = _serve_url(host, port, urlsplit(self.config.site_url or "/").path)
-        self._first = True
-
-    def _get_config(self):
-        from mkdocs.config import load_config
-
-        return load_config(config_file=self.config_file, site_dir=str(self.site_dir))
-
-    def build(self, *, dirty: bool | None = None):
-        """One (re)build as serve's builder(); `dirty=False`: the full rebuild plain serve does.
-
-        Returns what the dangjian plugin reports it rendered (None when the build was not dirty).
-        """
-        from mkdocs.commands.build import build
-
-        config = self.config if self._first else self._get_config()
-        self._first = False
-        config.site_url = self.url
-        with build_date(FIXED_EPOCH):
-            build(config, serve_url=self.url, dirty=self.dirty if dirty is None else dirty)
-        return config.plugins["dangjian"].incremental.report
-
-    def close(self) -> None:
-        self.config.plugins.on_shutdown()
+@pytest.fixture(autouse=True)
+def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
 
 
 def start(tmp_path: Path, features: tuple[str, ...] = (), pages: dict[str, str] | None = None):
@@ -193,6 +160,16 @@ def added_and_removed(project: Path, serve: Serve) -> None:
     assert not (serve.site_dir / "brands/xin-pinpai").exists()
     index = (serve.site_dir / "search/search_index.json").read_text("utf-8")
     assert "新建品牌" not in index
+    same_as_full_rebuild(serve)
+
+    # a library with an error stops the rebuild; once fixed, everything is built again
+    good = (project / CASE).read_text(encoding="utf-8")
+    (project / CASE).write_text(good.replace("kind: brand", "kind: pinpai"), encoding="utf-8")
+    with pytest.raises(Abort):  # MkDocs reports the plugin's error (案例库有错误……) so
+        serve.build()
+    (project / CASE).write_text(good, encoding="utf-8")
+    report = serve.build()
+    assert report.full and report.reason == "上次构建未完成"
     same_as_full_rebuild(serve)
 
 
