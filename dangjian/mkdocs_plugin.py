@@ -13,7 +13,7 @@ plain `mkdocs build` and `mkdocs serve` run it as `build_cases.py` does:
   (source-relative paths such as ../brands/x.md, see pages.source_link) to
   URLs as MkDocs does for Markdown links; Zensical does this by itself;
 - on_post_build: add the case entries to the search index and compact it;
-- on_serve: watch cases/ (and templates/) so a changed case re-runs the plugin.
+- on_serve: watch cases/ (and templates/, theme_overrides/) so a change re-runs the plugin.
 
 Under `build_cases.py serve` (a dirty build of `mkdocs serve`), a rebuild
 renders only the pages whose sources changed: serve_dirty.py decides which.
@@ -205,9 +205,12 @@ class DangjianPlugin(BasePlugin):
 
     def on_serve(self, server, *, config, builder):
         assert self.project is not None
-        for folder in ("cases", TEMPLATE_OVERRIDES):
-            if (self.project / folder).is_dir():
-                server.watch(str(self.project / folder))
+        folders = [self.project / "cases", self.project / TEMPLATE_OVERRIDES]
+        if config.theme.custom_dir:  # theme_overrides/: its CSS and templates, live too
+            folders.append(Path(config.theme.custom_dir))
+        for folder in folders:
+            if folder.is_dir():
+                server.watch(str(folder))
         return server
 
 

@@ -1,4 +1,4 @@
-"""The real `build_cases.py serve`: edit a case, and the served page shows the new text."""
+"""The real `build_cases.py serve`: edit a case or the theme, and the served site shows it."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def wait_for(what: str, check: Callable[[], bool], server: subprocess.Popen, log
     pytest.fail(f"{what}: not seen. serve said:\n{log.read_text('utf-8')[-3000:]}")
 
 
-def test_serve_shows_an_edited_case_after_a_rebuild_of_its_pages(tmp_path: Path):
+def test_serve_shows_an_edited_case_and_an_edited_theme(tmp_path: Path):
     project = make_project(tmp_path / "project", SMALL / "cases")
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
@@ -83,6 +83,14 @@ def test_serve_shows_an_edited_case_after_a_rebuild_of_its_pages(tmp_path: Path)
         assert status == 200 and "投稿指南" in guide
         status, index = fetch(base + "search/search_index.json")
         assert status == 200 and "以重大工程为载体" in index
+        # theme_overrides/ is watched too; a change there renders every page again
+        css = project / "theme_overrides/assets/stylesheets/dangjian.css"
+        css.write_text(css.read_text("utf-8") + "\n/* 预览测试 */\n", encoding="utf-8")
+        served_css = base + "assets/stylesheets/dangjian.css"
+        wait_for("the edited CSS", lambda: "预览测试" in fetch(served_css)[1], server, log)
+        wait_for(
+            "the full rebuild", lambda: "主题覆盖目录有变化" in log.read_text("utf-8"), server, log
+        )
         said = log.read_text("utf-8")
         assert "A 'dirty' build" not in said  # MkDocs' warning about inexact dirty builds
     finally:
