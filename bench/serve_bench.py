@@ -3,16 +3,17 @@
     .venv/bin/python bench/serve_bench.py            # the demo library and 1,000 synthetic cases
     .venv/bin/python bench/serve_bench.py 1000 3000  # other sizes
 
-For each library (bench/work/serve-*), one serve session in this process, as
-`build_cases.py serve` runs MkDocs (tests/serving.py): the first build, then
-rounds that each edit one case's summary before every rebuild, alternating
-  full    the full rebuild: MkDocs' clean build, every page rendered (plain
-          `mkdocs serve`, and `build_cases.py serve` before the dirty rebuilds)
-  dirty   the dirty rebuild: only the pages the edit touches are rendered
-(full first in odd rounds, dirty first in even ones). Prints the median of 3
-wall and CPU seconds (this process: user + system) of each, their ratio, the
-pages the dirty rebuild rendered, and the seconds that are the same in both
-(reading and checking the library and making its pages, once, outside MkDocs).
+For each library (bench/work/serve-*), serve sessions in this process run as
+`build_cases.py serve` runs MkDocs (tests/serving.py). Each session makes its
+first build, then one case's summary is edited and the rebuild is timed:
+  full    a session of plain `mkdocs serve` (as `build_cases.py serve` was
+          before): MkDocs' clean build, every page rendered
+  dirty   a session of `build_cases.py serve`: only the touched pages rendered
+alternated in the same process (full first in odd rounds, dirty first in even
+ones). Prints the median of 3 wall and CPU seconds (this process: user +
+system) of each, their ratio, the pages the dirty rebuild rendered, and the
+seconds both spend alike on reading and checking the library and making its
+pages (measured once, outside MkDocs).
 """
 
 from __future__ import annotations
@@ -71,10 +72,17 @@ def edit(case: Path, round_no: int) -> None:
     )
 
 
-def timed(serve: Serve, dirty: bool) -> tuple[float, float, object]:
-    cpu, wall = time.process_time(), time.perf_counter()
-    report = serve.build(dirty=dirty)
-    return time.perf_counter() - wall, time.process_time() - cpu, report
+def rebuild(project: Path, case: Path, dirty: bool, edits: int) -> tuple[float, float, object]:
+    """A serve session (dirty or not): its first build, one edit, the timed rebuild."""
+    serve = Serve(project, project / ("served-dirty" if dirty else "served-full"), dirty=dirty)
+    try:
+        serve.build()
+        edit(case, edits)
+        cpu, wall = time.process_time(), time.perf_counter()
+        report = serve.build()
+        return time.perf_counter() - wall, time.process_time() - cpu, report
+    finally:
+        serve.close()
 
 
 def library_seconds(project: Path) -> float:
@@ -91,29 +99,22 @@ def library_seconds(project: Path) -> float:
 def bench(n: int | None) -> dict:
     project = project_for(n)
     case = edited_case(project)
-    serve = Serve(project, project / "served")
-    try:
-        first = serve.build()
-        times: dict[str, list[tuple[float, float]]] = {"full": [], "dirty": []}
-        rendered = []
-        edits = 0
-        for r in range(ROUNDS):
-            for mode in ("full", "dirty") if r % 2 == 0 else ("dirty", "full"):
-                edits += 1
-                edit(case, edits)
-                wall, cpu, report = timed(serve, mode == "dirty")
-                times[mode].append((wall, cpu))
-                if mode == "dirty":
-                    assert not report.full, report
-                    rendered.append(len(report.rendered))
-    finally:
-        serve.close()
+    times: dict[str, list[tuple[float, float]]] = {"full": [], "dirty": []}
+    edits, rendered, pages = 0, 0, 0
+    for r in range(ROUNDS):
+        for mode in ("full", "dirty") if r % 2 == 0 else ("dirty", "full"):
+            edits += 1
+            wall, cpu, report = rebuild(project, case, mode == "dirty", edits)
+            times[mode].append((wall, cpu))
+            if mode == "dirty":
+                assert not report.full, report
+                rendered, pages = max(rendered, len(report.rendered)), report.pages
     wall = {m: statistics.median(w for w, _ in t) for m, t in times.items()}
     cpu = {m: statistics.median(c for _, c in t) for m, t in times.items()}
     return {
         "library": "demo" if n is None else f"synthetic {n}",
-        "pages": first.pages,
-        "dirty_rendered": max(rendered),
+        "pages": pages,
+        "dirty_rendered": rendered,
         "full_wall_s": round(wall["full"], 2),
         "dirty_wall_s": round(wall["dirty"], 2),
         "wall_ratio": round(wall["full"] / wall["dirty"], 2),
