@@ -125,6 +125,10 @@ def front_matter_value(value: object) -> Markup:
 
     Material writes page.meta values into <title> and <meta> without escaping,
     so the value is already escaped HTML; JSON strings are valid YAML scalars.
+    Zensical's templates do the same, and both print the title again, unescaped,
+    in their header partials (which differ between the two), so overriding the
+    `htmltitle` block alone would not do: the front matter holds HTML text, one
+    contract for every engine (tests/test_zensical.py checks both).
     Characters YAML reads as a line break or refuses are written as escapes,
     so the front matter always loads, and loads as this exact value.
     """

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import UserError
+from .files import write_atomic
 
 EXIT_USAGE = 2
 # Folders of a project that hold content, code or repository metadata.
@@ -155,12 +156,9 @@ def write_text(path: Path, text: str) -> None:
 
     An OSError (disk full, ulimit -f) names `path` and leaves any earlier file as it was.
     """
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_bytes(text.encode("utf-8"))
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise OSError(e.errno, e.strerror, str(path)) from None
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import PIL
 from PIL import Image, ImageCms, ImageOps
 
 from .errors import UserError
+from .files import write_atomic
 from .images import ImageError, ImageProblem, explain, load_pixels, open_image, read_limited
 from .rendition_check import metadata_free
 
@@ -129,7 +129,7 @@ class ImagePipeline:
                 out.append(hit)
                 continue
             im = images[variant]
-            _write_atomic(paths[variant], _encode(im, fmt, variant))
+            write_atomic(paths[variant], _encode(im, fmt, variant))
             self.encoded += 1
             out.append(Rendition(paths[variant], im.width, im.height, _MIME[fmt]))
         return out
@@ -247,18 +247,6 @@ def _encode(im: Image.Image, fmt: str, variant: str) -> bytes:
     else:
         im.save(buffer, "PNG", **_PNG)
     return buffer.getvalue()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- many at once -------------------------------------------------------------

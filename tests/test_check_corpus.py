@@ -32,10 +32,23 @@ def test_base_library_is_clean(tmp_path):
     assert [c.id for c in result.library.cases] == ["hongse-yinqing", "yusuan-chuangkou"]
 
 
+@pytest.fixture(scope="module")
+def checked(tmp_path_factory):
+    """Each corpus library checked once: its golden test and the rule-id test share the result."""
+    results: dict[str, list[diagnostics.Diagnostic]] = {}
+
+    def check(name: str) -> list[diagnostics.Diagnostic]:
+        if name not in results:
+            project = overlay_library(tmp_path_factory.mktemp(name) / "p", CHECK_CORPUS / name)
+            results[name] = pipeline.open_library(project).diagnostics
+        return results[name]
+
+    return check
+
+
 @pytest.mark.parametrize("name", CASES)
-def test_corpus(name, tmp_path):
-    project = overlay_library(tmp_path / "p", CHECK_CORPUS / name)
-    actual = diagnostics.format_text(pipeline.open_library(project).diagnostics)
+def test_corpus(name, checked):
+    actual = diagnostics.format_text(checked(name))
     golden = CHECK_CORPUS / name / GOLDEN
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(actual, encoding="utf-8")
@@ -107,12 +120,9 @@ def rule_ids() -> set[str]:
     return ids
 
 
-def test_every_rule_id_appears_in_a_golden_case(tmp_path):
+def test_every_rule_id_appears_in_a_golden_case(checked):
     ids = rule_ids()
     assert len(ids) >= 50 and {"bad-char", "reserved-id", "bad-link", "too-deep"} <= ids
-    seen: set[str] = set()
-    for name in CASES:
-        project = overlay_library(tmp_path / name, CHECK_CORPUS / name)
-        seen.update(d.code for d in pipeline.open_library(project).diagnostics)
+    seen = {d.code for name in CASES for d in checked(name)}
     assert sorted(ids - seen - set(NOT_IN_A_CHECKOUT)) == []
     assert set(NOT_IN_A_CHECKOUT) <= ids

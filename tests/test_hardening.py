@@ -171,7 +171,7 @@ def test_a_report_that_cannot_be_written_keeps_the_earlier_one(tmp_path):
         "原有的站点和文件没有被替换；请腾出空间、检查权限或换一个输出位置后重试。\n"
     )
     assert (project / "r.json").read_bytes() == before
-    assert [p.name for p in project.iterdir() if ".tmp-" in p.name] == []
+    assert [p.name for p in project.iterdir() if p.name.endswith(".tmp")] == []
 
 
 # --- special and unreadable files ---------------------------------------------------

@@ -518,7 +518,7 @@ def test_lost_cache_file_is_encoded_again(tmp_path):
     again = ImagePipeline(tmp_path / "cache")
     assert again.web(source, "photo") == web
     assert (again.encoded, again.reused) == (1, 1)
-    assert not list((tmp_path / "cache").glob(".tmp-*"))
+    assert not list((tmp_path / "cache").glob(".*.tmp"))  # no temporary file left
 
 
 def test_logo_keeps_transparency_photo_is_flattened_on_white(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 import zipfile
 from datetime import date
@@ -25,6 +27,14 @@ def _used_styles(document) -> set[str]:
     return names
 
 
+@functools.cache
+def _camera_photo() -> bytes:
+    """A camera-sized JPEG (encoded once for the module: the Word helpers must scale it down)."""
+    out = io.BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def _sample(path, fonts=office.DEFAULT_FONTS):
     doc = office.new_document(fonts)
     office.page_number_footer(doc, fonts)
@@ -33,7 +43,7 @@ def _sample(path, fonts=office.DEFAULT_FONTS):
     office.paragraph(doc, "以支部建设为抓手，推动业务工作提质增效。", fonts)
     office.table(doc, ["指标", "数值"], [["服务企业", "1,200家"], ["办结率", "99.5%"]], fonts)
     photo = path.parent / "photo.jpg"
-    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(photo)
+    photo.write_bytes(_camera_photo())
     office.picture(doc, photo, 120, "支部主题党日活动", fonts)
     office.table(doc, ["情况", "单位数", "单位"], [["尚无党建品牌", "2", "市财政局、市卫健委"]],
                  fonts, widths_mm=(36, 16, 108))  # fmt: skip

@@ -85,3 +85,26 @@ def test_chromium_finds_a_case_by_its_title_in_zensicals_search(demo_zensical: B
         hit.click()
         page.wait_for_url(f"**/dangjian/{case.url}**")
         assert page.locator("h1").first.inner_text() == case.title
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_markup_in_a_title_shows_as_text_once_escaped_in_either_engine(tmp_path: Path, engine: str):
+    """Front matter holds HTML text (pages.front_matter_value): both engines' templates print
+    page.meta.title unescaped in <title> and the header, so each shows it escaped exactly once."""
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    case_file = project / "cases" / "fgw" / "hongse-yinqing.yaml"  # a published brand
+    text = case_file.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M)
+    assert title
+    case_file.write_text(text.replace(title[0], "title: 红色A&B <i>x</i>", 1), encoding="utf-8")
+    cli = [sys.executable, str(REPO / "build_cases.py"), "build", "--engine", engine,
+           "--site-dir", "out"]  # fmt: skip
+    done = subprocess.run(cli, cwd=project, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = (project / "out" / "brands" / case_file.stem / "index.html").read_text("utf-8")
+    once = "红色A&amp;B &lt;i&gt;x&lt;/i&gt;"
+    assert f"<title>{once} - " in page
+    head = page.split('data-md-component="header-topic"', 1)[1][:300]
+    assert once in head
+    assert re.search(rf"<h1[^>]*>{re.escape(once)}", page)
+    assert "<i>x</i>" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
