@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,10 +42,12 @@ def main() -> None:
         library = write_library(work / "lib", n)
         trees = {ref: other, "working tree": ROOT}
         times: dict[str, list[float]] = {name: [] for name in trees}
+        cpu: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(rounds):
             for name, tree in trees.items():
                 env = dict(os.environ, PYTHONPATH=str(tree), SOURCE_DATE_EPOCH="1782864000")
                 started = time.perf_counter()
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 done = subprocess.run(
                     [sys.executable, str(tree / "build_cases.py"), "check"],
                     cwd=library,
@@ -53,6 +56,10 @@ def main() -> None:
                     text=True,
                 )
                 times[name].append(time.perf_counter() - started)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[name].append(
+                    after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+                )
                 if done.returncode != 0:
                     raise SystemExit(
                         f"{name}: check failed\n{done.stdout[-500:]}{done.stderr[-500:]}"
@@ -63,8 +70,14 @@ def main() -> None:
             + " ".join(f"{v:.2f}" for v in values)
             + f"  median {statistics.median(values):.2f} s"
         )
+        print(
+            f"{'':>14}  CPU: "
+            + " ".join(f"{v:.2f}" for v in cpu[name])
+            + f"  median {statistics.median(cpu[name]):.2f} s"
+        )
     ratio = statistics.median(times["working tree"]) / statistics.median(times[ref])
-    print(f"check of {n} cases, working tree / {ref}: {ratio:.2f}")
+    cpu_ratio = statistics.median(cpu["working tree"]) / statistics.median(cpu[ref])
+    print(f"check of {n} cases, working tree / {ref}: {ratio:.2f} (CPU time: {cpu_ratio:.2f})")
 
 
 if __name__ == "__main__":

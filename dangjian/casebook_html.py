@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
+from . import templating
 from .casebook_fonts import BookFonts
 from .casebook_select import Selection
 from .casebook_text import number, official_html
@@ -24,6 +25,7 @@ from .coverage import Ratio
 from .markdown import render_markdown
 from .model import Brand, Case, Image, Library, Post, Unit
 from .renditions import ImagePipeline, Rendition
+from .templating import override_folder
 
 TEMPLATES = Path(__file__).parent / "templates" / "casebook"
 # Images are named by this scheme plus their cache file name, not by file: URIs:
@@ -170,21 +172,16 @@ def colophon(library: Library, title: str) -> Colophon:
 
 def environment(project_root: Path | None = None) -> Environment:
     """Jinja environment of the casebook; `theme_overrides/casebook/` of a project wins."""
-    folders = [TEMPLATES]
-    if project_root is not None and (project_root / "theme_overrides" / "casebook").is_dir():
-        folders.insert(0, project_root / "theme_overrides" / "casebook")
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
+    overrides = None if project_root is None else override_folder(project_root, "casebook")
+    filters = {
+        "md": lambda text: Markup(render_markdown(text)),
+        "number": number,
+        "cn_year": chinese_year,
+        "css_string": css_string,
+    }
+    return templating.environment(
+        TEMPLATES, overrides, filters, autoescape=select_autoescape(["html"])
     )
-    env.filters["md"] = lambda text: Markup(render_markdown(text))
-    env.filters["number"] = number
-    env.filters["cn_year"] = chinese_year
-    env.filters["css_string"] = css_string
-    return env
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ def run(project: Path, args: argparse.Namespace, cwd: Path | None = None) -> int
     else:
         result = pipeline.open_library(project)
         found = pipeline.narrow(result.diagnostics, project, paths)
-        editor_schema.refresh(project)
+        editor_schema.refresh(project, result.library)
     report = diagnostics.FORMATS[args.format](found)
     if args.output:
         out = Path(args.output)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .files import write_atomic
 from .load import parse_file
-from .model import DEFAULT_THEMES
+from .model import DEFAULT_THEMES, Library
 from .schemas import load_schema
 
 TARGET = Path(".cache") / "schema" / "case.schema.json"
@@ -81,12 +81,23 @@ def library_schema(themes: list[str], units: list[tuple[str, str, list[tuple[str
     return schema
 
 
-def refresh(project: Path) -> Path | None:
-    """Write the library's editor schema under .cache/ when it changed; None if it cannot."""
+def registry_of(library: Library) -> tuple[list[str], list[tuple[str, str, list[tuple[str, str]]]]]:
+    """What registry() reads, taken from a library already read and checked."""
+    units = [(u.id, u.name, [(b.id, b.name) for b in u.branches]) for u in library.units]
+    return list(library.themes), units
+
+
+def refresh(project: Path, library: Library | None = None) -> Path | None:
+    """Write the library's editor schema under .cache/ when it changed; None if it cannot.
+
+    A checked `library` saves reading the registry files again; a library with
+    errors (None) still gets a schema from whatever the registry files hold.
+    """
     cases = project / "cases"
     if not (cases / "units.yaml").is_file():
         return None
-    text = json.dumps(library_schema(*registry(cases)), ensure_ascii=False, indent=1) + "\n"
+    names = registry_of(library) if library is not None else registry(cases)
+    text = json.dumps(library_schema(*names), ensure_ascii=False, indent=1) + "\n"
     target = project / TARGET
     try:
         if target.is_file() and target.read_text(encoding="utf-8") == text:

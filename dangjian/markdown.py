@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
 
 import markdown as _markdown
@@ -50,9 +51,17 @@ def _filter(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_PER_THREAD = threading.local()
+
+
 def _md_html(text: str) -> str:
-    # One Markdown instance per call: the serve watcher and a build may render at once.
-    md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    # One Markdown instance per thread, reset before each text: the serve
+    # watcher and a build may render at once, and setting one up costs more
+    # than many a field's conversion.
+    md = getattr(_PER_THREAD, "md", None)
+    if md is None:
+        md = _PER_THREAD.md = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    md.reset()
     return _HEADING.sub(_demote, md.convert(join_cjk_lines(text)))
 
 

@@ -37,10 +37,10 @@ def structure_problem(text: str) -> str | None:
             f"方括号「[」「]」太多（上限各 {MAX_BRACKETS} 个）：Markdown 会把它们当成链接反复查找。"
             "请删掉多余的方括号，中文里请用【】。"
         )
-    m = _QUOTES.search(text)
+    m = _QUOTES.search(text) if ">" in text else None
     if m:
         return f"引用（行首的「>」）嵌套太深：最多 {MAX_QUOTE_DEPTH} 层。"
-    m = _INDENT.search(text)
+    m = _INDENT.search(text) if "\t" in text or " " * (MAX_INDENT + 1) in text else None
     if m:
         return f"缩进太深（超过 {MAX_INDENT} 个空格）：列表最多嵌套几层，请减少行首的空格。"
     return None

@@ -34,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 
-from . import diagnostics, pipeline, search, search_index
+from . import diagnostics, pipeline, search, search_index, templating
 from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
@@ -131,6 +131,7 @@ class DangjianPlugin(BasePlugin):
     def on_files(self, files, *, config):
         assert self.source is not None and self.segmenter is not None
         _drop_legacy(files, Path(config.docs_dir))
+        _drop_template_sets(files, config)
         clashes = [rel for rel in self.source.paths() if files.get_file_from_path(rel)]
         if clashes:
             listed = "\n".join(f"  docs/{rel}" for rel in clashes[:20])
@@ -275,6 +276,20 @@ def _open(project: Path) -> tuple[Library, SiteSource]:
         return result.library, site_source(project, result.library)
     except UserError as e:
         raise PluginError(e.message) from e
+
+
+def _drop_template_sets(files, config) -> None:
+    """Keep the page and casebook templates of theme_overrides/ (templating.py) out of the site.
+
+    MkDocs publishes every file of the theme's folders that is not a theme template.
+    """
+    custom = config.theme.custom_dir
+    if not custom:
+        return
+    for file in list(files):
+        top = file.src_uri.split("/", 1)[0]
+        if top in templating.TEMPLATE_SETS and file.src_dir == custom:
+            files.remove(file)
 
 
 LEGACY_MANIFEST = ".generated.json"

@@ -21,6 +21,7 @@ from typing import Protocol
 import jinja2
 from markupsafe import Markup
 
+from . import templating
 from .charts import coverage_chart, trend_chart
 from .coverage import Coverage, units_needed
 from .downloads import SiteLinks
@@ -175,25 +176,14 @@ def number(value: int | float) -> str:
 
 def make_environment(overrides: Path | None = None) -> jinja2.Environment:
     """Jinja environment of the page templates; a project folder may override any of them."""
-    loaders: list[jinja2.BaseLoader] = []
-    if overrides is not None and overrides.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(overrides)))
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATE_DIR)))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,  # every value is escaped unless a filter below says otherwise
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(
+    filters = dict(
         md_text=md_text,
         fm=front_matter_value,
         markdown=lambda text: Markup(render_markdown(text)),
         number=number,
     )
-    return env
+    # every value is escaped unless a filter says otherwise
+    return templating.environment(TEMPLATE_DIR, overrides, filters, keep_trailing_newline=True)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,14 @@ def user_dictionary(library: Library) -> str:
 
 @cache
 def _converter() -> tuple[object, frozenset[str]]:
-    """OpenCC's t2s converter and every character that starts one of its conversions."""
+    """OpenCC's t2s converter and the characters without which it changes nothing.
+
+    Those are the traditional characters it converts (TSCharacters) and the
+    first characters of the few phrases made of none of them (沈默 -> 沉默):
+    a text holding none of these comes out of OpenCC as it went in, so it is
+    not converted at all (OpenCC in pure Python is most of a build's search
+    cost otherwise). tests/test_search.py checks this against OpenCC itself.
+    """
     try:
         from opencc import OpenCC
     except ImportError as e:  # pragma: no cover - a broken installation
@@ -77,13 +84,15 @@ def _converter() -> tuple[object, frozenset[str]]:
             "请运行 bash scripts/setup.sh 重新安装依赖。"
         ) from e
     converter = OpenCC("t2s")
-    starts = set()
     folder = Path(__import__("opencc").__file__).parent / "dictionary"
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (folder / name).read_text(encoding="utf-8").splitlines():
-            if line:
-                starts.add(line[0])
-    return converter, frozenset(starts)
+
+    def sources(name: str) -> list[str]:
+        lines = (folder / name).read_text(encoding="utf-8").splitlines()
+        return [line.split("\t")[0] for line in lines if line]
+
+    characters = set(sources("TSCharacters.txt"))
+    phrases = [p for p in sources("TSPhrases.txt") if characters.isdisjoint(p)]
+    return converter, frozenset(characters | {p[0] for p in phrases})
 
 
 def fold(text: str) -> str:

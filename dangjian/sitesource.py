@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import coverage as coverage_mod
-from . import downloads, form, search, search_index
+from . import downloads, form, search, search_index, templating
 from .files import write_atomic
 from .model import Brand, Library
 from .pages import WebImage, render_pages
 from .publish import source_date_epoch
 
-TEMPLATE_OVERRIDES = "templates"  # <project>/templates/<name>.md.j2 replaces a page template
+# <project>/theme_overrides/pages/<name>.md.j2 replaces a page template (templating.py)
+TEMPLATE_OVERRIDES = f"{templating.OVERRIDES}/pages"
 IMAGE_CACHE = ".cache/images"
 # What export_pages writes besides the pages (a dot folder: engines skip it).
 EXPORT_META = ".dangjian"
@@ -78,7 +79,7 @@ def site_source(project: Path, library: Library) -> SiteSource:
         library,
         cov,
         web_images(project, library),
-        project / TEMPLATE_OVERRIDES,
+        templating.override_folder(project, "pages"),
         downloads.site_links(project / "docs"),
     )
     return SiteSource(

@@ -230,9 +230,11 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
     """
     sub = resolve_ref(root, schema) if sub is None else sub
     if isinstance(value, str):
+        markdown = _is_markdown(sub)
+        if not markdown and value.isprintable():  # nearly every value: no character to refuse
+            return
         # Block text is the Markdown fields; a field the schema does not know is
         # already an error of its own, so only its dangerous characters count.
-        markdown = sub.get("contentMediaType") == "text/markdown"
         block = markdown or sub.get("x-multiline") is True or "type" not in sub
         bad = chars.first_bad(value, block=block)
         if markdown and not bad:
@@ -265,35 +267,47 @@ def _characters(src: SourceFile, value: Any, path: tuple, root: dict, schema: di
                                   f"应该是整数，不能带小数点：把「{raw}」写成 {int(value)}。"))
     elif isinstance(value, dict):
         for k, v in value.items():
-            bad = chars.first_bad(k)
+            bad = None if k.isprintable() else chars.first_bad(k)
             if bad:
                 line, col = src.at(path + (k,), key=True)
                 out.append(Diagnostic(src.rel, line, col, "bad-char", field_path(path + (chars.visible(k),)), "",
                                       f"字段名里有不允许的字符 {chars.describe(bad[1])}：请删掉这个字段名后手动重新输入。"))
                 continue
             child = resolve_ref(root, sub.get("properties", {}).get(k, {}))
+            if type(v) is str and v.isprintable() and not _is_markdown(child):
+                continue  # the common case, decided here without a call
             _characters(src, v, path + (k,), root, schema, out, child)
     elif isinstance(value, list):
         item = resolve_ref(root, sub.get("items", {}))
+        plain_items = not _is_markdown(item)
         for i, v in enumerate(value):
+            if plain_items and type(v) is str and v.isprintable():
+                continue
             _characters(src, v, path + (i,), root, schema, out, item)
+
+
+def _is_markdown(schema: dict) -> bool:
+    return schema.get("contentMediaType") == "text/markdown"
 
 
 def _markdown_rules(src: SourceFile, text: str, path: tuple, root: dict, schema: dict,
                     out: list[Diagnostic]) -> None:
     """A Markdown field renders in bounded time and links only where every reader can follow."""
-    line, col = src.at(path)
-    label = field_label(root, schema, path)
+
+    def diag(code: str, message: str) -> Diagnostic:  # the place, worked out for a problem only
+        line, col = src.at(path)
+        return Diagnostic(src.rel, line, col, code, field_path(path), field_label(root, schema, path), message)
+
     problem = md.structure_problem(text)
     if problem:
-        out.append(Diagnostic(src.rel, line, col, "markdown-structure", field_path(path), label, problem))
+        out.append(diag("markdown-structure", problem))
         return
     for url in dict.fromkeys(md.link_targets(text)):
         if not md.link_allowed(url):
-            out.append(Diagnostic(src.rel, line, col, "bad-link", field_path(path), label,
-                                  f"链接「{chars.visible(chars.shorten(url))}」不可用：链接只能指向 http:// 或 https:// "
-                                  "开头的网址，或 mailto: 邮箱地址；本机文件、相对路径、「#」页内锚点和「//」开头的地址"
-                                  "在网站和印刷版汇编中都无法打开。请写完整的网址，或去掉链接只保留文字。"))
+            out.append(diag("bad-link",
+                            f"链接「{chars.visible(chars.shorten(url))}」不可用：链接只能指向 http:// 或 https:// "
+                            "开头的网址，或 mailto: 邮箱地址；本机文件、相对路径、「#」页内锚点和「//」开头的地址"
+                            "在网站和印刷版汇编中都无法打开。请写完整的网址，或去掉链接只保留文字。"))
 
 
 def _placeholders(src: SourceFile, value: Any, path: tuple, root: dict, schema: dict,

@@ -1,11 +1,17 @@
-"""A YAML composer that does not recurse: libyaml's events -> PyYAML nodes, depth-checked.
+"""YAML text -> PyYAML nodes, depth-checked, anchors refused, without deep recursion.
 
 libyaml's own composer recurses once per nesting level and dies with a
 segmentation fault on a few kilobytes of "[" or "{a: " (well below the file
-size cap), before any depth check could run. This one keeps its own stack.
+size cap), before any depth check could run. Files that cannot nest deeply
+(few flow brackets, shallow indentation) and hold no anchor sign are
+composed by libyaml itself, then depth-checked; every other file by the
+event composer here, which keeps its own stack. Both give the same nodes
+and the same refusals (tests/test_hardening.py compares them).
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 
@@ -26,7 +32,108 @@ class Refused(Exception):
         self.line, self.column = mark.line + 1, mark.column + 1
 
 
+# A node's nesting depth is at most twice the column it starts at, plus one per
+# flow bracket: with these bounds libyaml recurses a few hundred levels at most.
+_FEW_BRACKETS = 48
+_DEEP_INDENT = re.compile(r"^[ \t?:-]{48,}", re.M)
+
+
 def compose(text: str, case: bool = True) -> yaml.Node | None:
+    """The YAML node tree of `text`; see the module docstring.
+
+    Raises yaml.YAMLError for malformed YAML, Refused for too deep a structure
+    or an anchor or alias.
+    """
+    if _shallow(text):
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError:
+            root = None  # the event composer says where, after any refusal that comes first
+        else:
+            if not _cannot_be_deep(text):
+                _check_depth(root, case)
+            return root
+        finally:
+            loader.dispose()
+    return compose_events(text, case)
+
+
+def _shallow(text: str) -> bool:
+    """Whether libyaml's recursive composer is safe on `text` and no anchor can be there."""
+    return (
+        "&" not in text
+        and "*" not in text
+        and text.count("[") + text.count("{") <= _FEW_BRACKETS
+        and _DEEP_INDENT.search(text) is None
+    )
+
+
+# _RUNS[r]: a line that begins with more than r characters of indentation and
+# block indicators ("  - ? :"), where block collections may start
+_RUNS = tuple(re.compile(f"^[ \\t?:-]{{{r + 1},}}", re.M) for r in range(MAX_DEPTH // 2))
+
+
+def _cannot_be_deep(text: str) -> bool:
+    """Whether no node of `text` can be nested deeper than MAX_DEPTH, from the text alone.
+
+    Block collections start at most at the column R where a line's run of
+    indentation and indicators ends, two at most per column (a sequence as
+    the value of a mapping shares its column), so a node's depth is at most
+    2 * (R + 1) plus one for each flow bracket.
+    """
+    budget = MAX_DEPTH - text.count("[") - text.count("{")
+    longest_allowed = budget // 2 - 1  # the largest R with 2 * (R + 1) <= budget
+    return longest_allowed >= 0 and _RUNS[longest_allowed].search(text) is None
+
+
+def _too_deep(mark: yaml.Mark, case: bool) -> Refused:
+    limit = "案例文件最多只有三层结构" if case else "这个文件用不到这么多层结构"
+    return Refused("too-deep", f"嵌套层级太深：{limit}。", mark)
+
+
+def _check_depth(root: yaml.Node | None, case: bool) -> None:
+    """Refuse the first node, in document order, nested deeper than MAX_DEPTH (keys exempt).
+
+    Only collections are walked: the first refused node lies in the first
+    collection, in document order, at depth MAX_DEPTH that has children.
+    """
+    stack: list[tuple[yaml.Node, int]] = [] if root is None else [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = _children(node)
+        if not children:
+            continue
+        if depth >= MAX_DEPTH:
+            raise _too_deep(_first_value(children).start_mark, case)
+        stack.extend(
+            (child, depth + 1)
+            for child, _ in reversed(children)
+            if not isinstance(child, yaml.ScalarNode)
+        )
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, bool]]:
+    """A collection's nodes in document order, each with whether it is a mapping key."""
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, False) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return [pair for key, value in node.value for pair in ((key, True), (value, False))]
+    return []
+
+
+def _first_value(children: list[tuple[yaml.Node, bool]]) -> yaml.Node:
+    """The first node that is no mapping key, in document order, among and below `children`."""
+    stack = list(reversed(children))
+    while stack:
+        node, is_key = stack.pop()
+        if not is_key:
+            return node
+        stack.extend(reversed(_children(node)))
+    raise AssertionError("a mapping always holds a value node")  # pragma: no cover
+
+
+def compose_events(text: str, case: bool = True) -> yaml.Node | None:
     """The YAML node tree of `text`, built from libyaml's events without recursion.
 
     libyaml's own composer recurses once per nesting level and dies with a
@@ -64,8 +171,7 @@ def compose(text: str, case: bool = True) -> yaml.Node | None:
             frame = stack[-1] if stack else None
             is_key = frame is not None and frame[1] and frame[2] is None
             if len(stack) > MAX_DEPTH and not is_key:  # a value's depth, as _convert counts it
-                limit = "案例文件最多只有三层结构" if case else "这个文件用不到这么多层结构"
-                raise Refused("too-deep", f"嵌套层级太深：{limit}。", m)
+                raise _too_deep(m, case)
             tag = event.tag
             if cls is yaml.ScalarEvent:
                 if tag is None or tag == "!":

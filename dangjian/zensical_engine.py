@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from . import templating
 from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
@@ -69,6 +70,27 @@ def _mentions(item: object, page: str) -> bool:
     if isinstance(item, list):
         return any(_mentions(v, page) for v in item)
     return False
+
+
+def stage_theme(config: dict, staged: Path) -> dict:
+    """The config with its custom_dir copied to `staged`, without our template sets.
+
+    Zensical publishes every file of custom_dir that is no template of its own;
+    theme_overrides/pages/ and theme_overrides/casebook/ are ours (templating.py).
+    """
+    theme = config.get("theme")
+    if not (isinstance(theme, dict) and theme.get("custom_dir")):
+        return config
+    custom = Path(str(theme["custom_dir"]))
+    if custom.is_dir():
+        ours = set(templating.TEMPLATE_SETS)
+        shutil.copytree(
+            custom,
+            staged,
+            ignore=lambda folder, names: ours & set(names) if folder == str(custom) else set(),
+        )
+        theme["custom_dir"] = str(staged)
+    return config
 
 
 def stage_docs(project: Path, source: SiteSource, docs: Path) -> None:
@@ -128,10 +150,10 @@ def zensical_build(project: Path, site_dir: Path, library: Library, source: Site
     root = Path(tempfile.mkdtemp(prefix="zensical-", dir=work))
     try:
         stage_docs(project, source, root / "docs")
+        settings = stage_theme(config_for(project, library), root / "theme")
         config = root / "mkdocs.yml"
         config.write_text(
-            yaml.safe_dump(config_for(project, library), allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
+            yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8"
         )
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(source_date_epoch(project))}
         try:

@@ -80,6 +80,9 @@ def test_check_writes_a_schema_with_the_library_themes_and_branches(tmp_path):
     again = target.stat().st_mtime_ns
     editor_schema.refresh(project)
     assert target.stat().st_mtime_ns == again, "rewritten although nothing changed"
+    # `check` hands over the library it read: the same schema, not written again
+    editor_schema.refresh(project, pipeline.open_library(project).library)
+    assert target.stat().st_mtime_ns == again, "the checked library gave another schema"
 
 
 def test_a_file_without_kind_gets_one_error_not_four():

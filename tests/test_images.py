@@ -308,6 +308,7 @@ def test_large_truncated_photo_is_caught_without_decoding(tmp_path, noise):
             ImagePipeline(tmp_path / "cache").web(path, "photo")
 
 
+@pytest.mark.slow  # three JPEGs of several megabytes
 def test_large_photos_pass_progressive_or_with_a_video_appended(tmp_path, noise):
     assert inspect_image(noisy_photo(tmp_path / "plain.jpg", noise)) is None
     assert inspect_image(noisy_photo(tmp_path / "progressive.jpg", noise, progressive=True)) is None
@@ -436,6 +437,7 @@ def test_png_and_webp_metadata_is_dropped_too(tmp_path):
             assert close(pixel(page.path, 0.95, 0.05), RED)
 
 
+@pytest.mark.slow  # three renditions of a 12-megapixel photo
 def test_camera_sized_photo_is_resized_for_page_thumb_and_print(tmp_path):
     source = phone_photo(tmp_path / "camera.jpg", size=(4000, 3000))
     pipeline = ImagePipeline(tmp_path / "cache")
@@ -460,7 +462,7 @@ def test_landscape_photo_without_exif_keeps_its_orientation(tmp_path):
 
 
 def test_same_input_gives_byte_identical_output(tmp_path):
-    source = phone_photo(tmp_path / "phone.jpg", size=(2400, 1800))
+    source = phone_photo(tmp_path / "phone.jpg", size=(1600, 1200))  # still resized for the page
     logo = logo_png(tmp_path / "logo.png")
     outputs = []
     for run in ("a", "b"):

@@ -29,9 +29,9 @@ def _used_styles(document) -> set[str]:
 
 @functools.cache
 def _camera_photo() -> bytes:
-    """A camera-sized JPEG (encoded once for the module: the Word helpers must scale it down)."""
+    """A photo larger than the Word helpers keep (encoded once for the module)."""
     out = io.BytesIO()
-    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(out, "JPEG")
+    Image.new("RGB", (2400, 1800), (200, 30, 30)).save(out, "JPEG")
     return out.getvalue()
 
 
@@ -98,7 +98,7 @@ def test_page_table_picture_and_footer(tmp_path):
     with zipfile.ZipFile(target) as z:
         [media] = [n for n in z.namelist() if n.startswith("word/media/")]
         with z.open(media) as f, Image.open(f) as im:
-            assert max(im.size) == 1600  # downscaled from 4000 pixels
+            assert max(im.size) == 1600  # downscaled from 2400 pixels
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions == ["支部主题党日活动"]
 

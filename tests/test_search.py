@@ -105,6 +105,21 @@ def test_traditional_and_simplified_fold_alike():
     assert fold(text) is not None and fold(text) == text
 
 
+def test_fold_skips_opencc_only_where_opencc_would_change_nothing():
+    """fold() converts only texts holding a character OpenCC acts on; the others must be
+    ones OpenCC leaves alone: every demo case text, and random mixes of both scripts."""
+    from dangjian.search import _converter
+
+    converter, _ = _converter()
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "cases").rglob("*.yaml"))]
+    rng = random.Random(5)
+    pool = "沈默船区發展改革局黨建機關乾隆著作于於后後台臺里裡面麵干幹的了和在红色引擎"
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        assert fold(text) == converter.convert(text).lower(), text
+    assert fold("沈默是金") == "沉默是金"  # a phrase of characters that are all simplified
+
+
 def test_the_browser_fold_table_is_generated_from_the_same_opencc_data():
     sys.path.insert(0, str(REPO / "scripts"))
     try:

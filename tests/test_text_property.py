@@ -164,6 +164,22 @@ def test_refused_with_file_line_field_and_name(tmp_path, monkeypatch, field, val
     assert char in d.message
 
 
+def test_every_refused_character_fails_isprintable_so_the_fast_pass_is_exact():
+    """chars.first_bad passes printable text without searching it: sound only if no code
+    point it refuses is printable (checked for all 1,114,112 code points)."""
+    from dangjian import chars
+
+    for block in (False, True):
+        pattern = chars._BAD_BLOCK if block else chars._BAD_LINE
+        refused = [c for c in map(chr, range(0x110000)) if pattern.match(c)]
+        assert len(refused) > 2300
+        assert [f"U+{ord(c):04X}" for c in refused if c.isprintable()] == []
+        for c in refused:  # and the fast pass finds each of them in a printable text
+            assert chars.first_bad("红色" + c + "引擎", block=block) == (2, c)
+    assert chars.first_bad("红色\t引擎\n", block=True) is None
+    assert chars.first_bad("红色\u3000引擎 A&B") is None  # printable or not, allowed is allowed
+
+
 def test_block_text_may_hold_line_breaks_and_tabs(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782864000")
     project = overlay_library(tmp_path / "p")

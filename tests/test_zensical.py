@@ -108,3 +108,29 @@ def test_markup_in_a_title_shows_as_text_once_escaped_in_either_engine(tmp_path:
     assert once in head
     assert re.search(rf"<h1[^>]*>{re.escape(once)}", page)
     assert "<i>x</i>" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_a_page_template_override_under_theme_overrides_is_used_not_published(
+    tmp_path: Path, engine: str
+):
+    """theme_overrides/pages/<name>.md.j2 replaces a page template (templating.py) under either
+    engine; neither publishes the template sets' files as static files."""
+    project = make_project(tmp_path / "project", SMALL / "cases")
+    pages = project / "theme_overrides" / "pages"
+    pages.mkdir()
+    stock = (REPO / "dangjian" / "templates" / "site" / "brand.md.j2").read_text("utf-8")
+    marker = '<p class="dj-kind">党建品牌</p>'
+    assert marker in stock
+    (pages / "brand.md.j2").write_text(stock.replace(marker, marker + "<p>本单位模板</p>"), "utf-8")
+    (project / "theme_overrides" / "casebook").mkdir()
+    (project / "theme_overrides" / "casebook" / "casebook.css").write_text("p {}", "utf-8")
+    cli = [sys.executable, str(REPO / "build_cases.py"), "build", "--engine", engine,
+           "--site-dir", "out"]  # fmt: skip
+    done = subprocess.run(cli, cwd=project, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    site = project / "out"
+    page = (site / "brands" / "hongse-yinqing" / "index.html").read_text("utf-8")
+    assert "<p>本单位模板</p>" in page
+    assert not (site / "pages").exists() and not (site / "casebook").exists()
+    assert list(site.rglob("*.j2")) == []
