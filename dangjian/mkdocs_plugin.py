@@ -13,7 +13,7 @@ plain `mkdocs build` and `mkdocs serve` run it as `build_cases.py` does:
   (source-relative paths such as ../brands/x.md, see pages.source_link) to
   URLs as MkDocs does for Markdown links; Zensical does this by itself;
 - on_post_build: add the case entries to the search index and compact it;
-- on_serve: watch cases/ (and templates/, theme_overrides/) so a change re-runs the plugin.
+- on_serve: watch cases/ and theme_overrides/ so a change re-runs the plugin.
 
 Under `build_cases.py serve` (a dirty build of `mkdocs serve`), a rebuild
 renders only the pages whose sources changed: serve_dirty.py decides which.
@@ -208,9 +208,10 @@ class DangjianPlugin(BasePlugin):
         assert self.project is not None
         folders = [self.project / "cases", self.project / TEMPLATE_OVERRIDES]
         if config.theme.custom_dir:  # theme_overrides/: its CSS and templates, live too
-            folders.append(Path(config.theme.custom_dir))
+            folders.append(Path(config.theme.custom_dir).resolve())
         for folder in folders:
-            if folder.is_dir():
+            inside = any(other != folder and folder.is_relative_to(other) for other in folders)
+            if folder.is_dir() and not inside:
                 server.watch(str(folder))
         return server
 

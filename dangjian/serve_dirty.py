@@ -10,7 +10,8 @@ check; for the generated files it is decided here, before any page is read
   previous build, or its output is missing;
 - everything is built again (the site folder emptied first, as a clean build
   does) when something every page shows may have changed: mkdocs.yml, the
-  site name, the nav, the build date, the theme overrides, the list of files
+  site name, the nav, the build date, the theme (theme_overrides/ but for our
+  page and casebook templates, which change pages' sources), the list of files
   (a case added, removed or renamed: links and listings change), or the title
   or front matter of a changed page that the nav shows;
 - MkDocs leaves the pages it skips unread, so the nav of the pages it renders
@@ -37,6 +38,8 @@ from pathlib import Path
 from mkdocs import utils
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import meta as front_matter
+
+from . import templating
 
 log = logging.getLogger("mkdocs.plugins.dangjian")
 
@@ -242,6 +245,8 @@ def _signature(files: Files, config, date: str) -> dict[str, str]:
     custom = config.theme.custom_dir
     if custom and os.path.isdir(custom):
         for folder, dirs, names in os.walk(custom):
+            if folder == custom:  # our page templates change only the pages made with them
+                dirs[:] = [d for d in dirs if d not in templating.TEMPLATE_SETS]
             dirs.sort()
             for name in sorted(names):
                 stat = os.stat(os.path.join(folder, name))

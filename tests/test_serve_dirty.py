@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_EPOCH, SMALL, make_project
+from conftest import FIXED_EPOCH, REPO, SMALL, make_project
 from libraries import site_files
 from mkdocs.exceptions import Abort
 from serving import Serve
@@ -173,7 +173,7 @@ def added_and_removed(project: Path, serve: Serve) -> None:
     same_as_full_rebuild(serve)
 
 
-def test_units_and_guide_edits_match_a_full_build(served_with_footer):
+def test_units_guide_and_template_edits_match_a_full_build(served_with_footer):
     project, serve = served_with_footer
     edit(project / "cases/units.yaml", "name: 投资科党支部", "name: 投资审批科党支部")
     report = serve.build()
@@ -192,6 +192,20 @@ def test_units_and_guide_edits_match_a_full_build(served_with_footer):
     )
     index = (serve.site_dir / "search/search_index.json").read_text("utf-8")
     assert "字段说明已更新" in index
+    same_as_full_rebuild(serve)
+
+    # a page template of theme_overrides/pages/: only the pages made with it
+    own = project / "theme_overrides/pages/brand.md.j2"
+    own.parent.mkdir(parents=True)
+    template = (REPO / "dangjian/templates/site/brand.md.j2").read_text(encoding="utf-8")
+    own.write_text(template + "\n本页模板由本单位调整。\n", encoding="utf-8")
+    report = serve.build()
+    assert not report.full and {"brands/hongse-yinqing.md", "brands/fazhi-xianfeng.md"} <= set(
+        report.rendered
+    )
+    assert "posts/xiangmu-gang.md" not in report.rendered
+    page = (serve.site_dir / "brands/fazhi-xianfeng/index.html").read_text("utf-8")
+    assert "本页模板由本单位调整" in page
     same_as_full_rebuild(serve)
 
     # guide/index.md takes its title from its heading, which every page's nav shows
