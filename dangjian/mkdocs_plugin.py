@@ -39,9 +39,14 @@ from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
 from .serve_dirty import GeneratedFile, Incremental
-from .sitesource import TEMPLATE_OVERRIDES, SiteSource, site_source, user_dictionary_file
+from .sitesource import (
+    TEMPLATE_OVERRIDES,
+    SiteSource,
+    nav_for,
+    site_source,
+    user_dictionary_file,
+)
 
-GUIDE = "guide/index.md"
 SEARCH_PLUGINS = ("material/search", "search")
 
 log = logging.getLogger("mkdocs.plugins.dangjian")
@@ -122,8 +127,7 @@ class DangjianPlugin(BasePlugin):
         # Material prints config.site_name unescaped (<title>, header); Markup is
         # escaped text that its few `| e` filters leave alone.
         config.site_name = markupsafe.escape(self.library.settings.site_name)
-        if config.nav and not (Path(config.docs_dir) / GUIDE).is_file():
-            config.nav = [item for item in config.nav if not _mentions(item, GUIDE)]
+        config.nav = nav_for(config.nav, Path(config.docs_dir))
         epoch = source_date_epoch(project)
         self.build_date = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
         return config
@@ -321,14 +325,3 @@ def _drop_legacy(files, docs: Path) -> None:
             dropped,
             LEGACY_MANIFEST,
         )
-
-
-def _mentions(item: object, page: str) -> bool:
-    """Whether a nav entry is, or holds, `page`."""
-    if isinstance(item, str):
-        return item == page
-    if isinstance(item, dict):
-        return any(_mentions(v, page) for v in item.values())
-    if isinstance(item, list):
-        return any(_mentions(v, page) for v in item)
-    return False

@@ -121,3 +121,24 @@ def write_source(source: SiteSource, folder: Path, meta: bool = True) -> None:
         json.dumps(source.search, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     (extra / "userdict.txt").write_text(source.user_dictionary, encoding="utf-8", newline="\n")
+
+
+GUIDE = "guide/index.md"  # the hand-written 投稿指南; a project may leave it out
+
+
+def nav_for(nav: list | None, docs: Path) -> list | None:
+    """mkdocs.yml's nav for a project whose docs/ may lack the guide: its entries then go."""
+    if not nav or (docs / GUIDE).is_file():
+        return nav
+    return [item for item in nav if not _mentions(item, GUIDE)]
+
+
+def _mentions(item: object, page: str) -> bool:
+    """Whether a nav entry is, or holds, `page`."""
+    if isinstance(item, str):
+        return item == page
+    if isinstance(item, dict):
+        return any(_mentions(v, page) for v in item.values())
+    if isinstance(item, list):
+        return any(_mentions(v, page) for v in item)
+    return False

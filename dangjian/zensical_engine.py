@@ -31,9 +31,8 @@ from . import templating
 from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
-from .sitesource import SiteSource, write_source
+from .sitesource import SiteSource, nav_for, write_source
 
-GUIDE = "guide/index.md"
 SEARCH_INDEX = "search.json"
 WORK = ".cache"  # the staging project lives here, inside the project
 
@@ -57,19 +56,9 @@ def config_for(project: Path, library: Library) -> dict:
     config["extra"] = {**(extra if isinstance(extra, dict) else {}), "dangjian_engine": "zensical"}
     plugins = config.get("plugins") or []
     config["plugins"] = [p for p in plugins if p != "dangjian"]
-    if config.get("nav") and not (project / "docs" / GUIDE).is_file():
-        config["nav"] = [item for item in config["nav"] if not _mentions(item, GUIDE)]
+    if config.get("nav"):
+        config["nav"] = nav_for(config["nav"], project / "docs")
     return config
-
-
-def _mentions(item: object, page: str) -> bool:
-    if isinstance(item, str):
-        return item == page
-    if isinstance(item, dict):
-        return any(_mentions(v, page) for v in item.values())
-    if isinstance(item, list):
-        return any(_mentions(v, page) for v in item)
-    return False
 
 
 def stage_theme(config: dict, staged: Path) -> dict:

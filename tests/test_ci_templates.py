@@ -558,6 +558,7 @@ def test_gitea_and_forgejo_get_the_same_workflows():
         assert gitea.read_bytes() == github.read_bytes(), f"{gitea} differs from {github}"
 
 
+@pytest.mark.slow  # runs check-jsonschema, an external validator
 def test_gitlab_ci_is_valid_against_gitlab_schema(tmp_path):
     """check-jsonschema ships GitLab's CI schema (vendor.gitlab-ci): no network needed."""
 

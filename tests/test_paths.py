@@ -1,6 +1,6 @@
 """Output paths: no command writes into, over or around the project's content and code.
 
-Each refusal is checked through the real command line (exit 2, a Chinese
+Each refusal is checked through build_cases.py's main() (run_cli: exit 2, a Chinese
 message naming the path) and by what a user would look at afterwards: the
 library, the theme and their own files are all still there, unchanged.
 """
@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_project
-from libraries import BASE
+from conftest import make_project
+from libraries import BASE, run_cli
 
 from dangjian import paths
 from dangjian.errors import UserError
@@ -26,14 +26,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "build_cases.py"), *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ, SOURCE_DATE_EPOCH="1782864000"),
-    )
+    """build_cases.py's main() with these arguments in `project` (in this process: run_cli)."""
+    return run_cli(project, *args)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -88,6 +88,7 @@ def test_a_planted_memo_cannot_put_markup_or_foreign_words_into_the_index(
     assert Segmenter(tmp_path / "search", user_dict, jieba_home)(text) == expected
 
 
+@pytest.mark.slow  # jieba builds its dictionary cache from scratch
 def test_jieba_keeps_its_cache_inside_the_project(tmp_path: Path):
     user_dict = tmp_path / "docs" / "userdict.txt"
     user_dict.parent.mkdir()
@@ -232,6 +233,7 @@ def test_the_unit_page_shows_its_aliases():
     assert "简称" not in pages["units/czj.md"]  # no aliases, no empty line
 
 
+@pytest.mark.slow  # a MkDocs build in a process of its own
 def test_plain_mkdocs_build_without_jieba_stops_with_a_chinese_message(tmp_path: Path):
     from conftest import make_project
 
