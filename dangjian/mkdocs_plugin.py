@@ -13,7 +13,10 @@ plain `mkdocs build` and `mkdocs serve` run it as `build_cases.py` does:
   (source-relative paths such as ../brands/x.md, see pages.source_link) to
   URLs as MkDocs does for Markdown links; Zensical does this by itself;
 - on_post_build: add the case entries to the search index and compact it;
-- on_serve: watch cases/ (and templates/) so a changed case re-runs the plugin.
+- on_serve: watch cases/ and theme_overrides/ so a change re-runs the plugin.
+
+Under `build_cases.py serve` (a dirty build of `mkdocs serve`), a rebuild
+renders only the pages whose sources changed: serve_dirty.py decides which.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from . import diagnostics, pipeline, search, search_index, templating
 from .errors import UserError
 from .model import Library
 from .publish import source_date_epoch
+from .serve_dirty import GeneratedFile, Incremental
 from .sitesource import (
     TEMPLATE_OVERRIDES,
     SiteSource,
@@ -54,6 +58,7 @@ class DangjianPlugin(BasePlugin):
     def __init__(self) -> None:
         self._given: tuple[Library, SiteSource] | None = None
         self._driven = False
+        self.incremental = Incremental()  # kept across the rebuilds of serve
         self._reset()
 
     def _reset(self) -> None:
@@ -63,6 +68,7 @@ class DangjianPlugin(BasePlugin):
         self.build_date = ""
         self.segmenter: search.Segmenter | None = None
         self._pending: object | None = None
+        self._files = None
 
     def use(self, library: Library, source: SiteSource) -> None:
         """Take an already checked library for the next build (`build_cases.py build`)."""
@@ -78,6 +84,7 @@ class DangjianPlugin(BasePlugin):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Defined so that MkDocs keeps one instance across the rebuilds of `serve`."""
         search.quiet_jieba()
+        self.incremental.start(command=command, dirty=dirty)
 
     @event_priority(50)  # before the search plugin reads jieba_dict_user
     def on_config(self, config):
@@ -103,6 +110,14 @@ class DangjianPlugin(BasePlugin):
             self.segmenter = search.Segmenter(project / search.SEGMENT_CACHE, user_dict)
         except UserError as e:  # no jieba: cases could not be found, so no site
             raise self._error(e) from e
+        # Material's search merges the index of a dirty build into the previous one
+        # as if one page had changed; serve_dirty merges page by page instead.
+        # Forgotten at every build, the previous index cannot leak into the next
+        # build of the process either (the plugin instance is cached by MkDocs).
+        if hasattr(found[0], "search_index_prev"):
+            found[0].search_index_prev = None
+        else:
+            self.incremental.enabled = False
         search_config = found[0].config
         if "jieba_dict_user" in search_config:
             search_config["jieba_dict_user"] = str(user_dict)
@@ -131,20 +146,34 @@ class DangjianPlugin(BasePlugin):
                     f"{listed}{more}\n请改名或移出 docs/ 后重试（自动生成的页面不要手工修改）。"
                 )
             )
-        for rel, text in self.source.pages.items():
-            files.append(File.generated(config, rel, content=text))
-        for rel, data in self.source.assets.items():
-            if isinstance(data, bytes):
-                files.append(File.generated(config, rel, content=data))
-            else:
-                files.append(File.generated(config, rel, abs_src_path=str(data)))
-        # Segment the case entries on the other core while MkDocs renders.
-        self._pending = self.segmenter.start(search_index.index_texts(self.source.search))
+        generated = {
+            rel: GeneratedFile.of(config, rel, data)
+            for rel, data in [*self.source.pages.items(), *self.source.assets.items()]
+        }
+        for file in generated.values():
+            files.append(file)
+        self.incremental.plan(files, config, generated, self.build_date)
+        self._files = files
+        # Segment the case entries on the other core while MkDocs renders; a
+        # rebuild of serve renders a few pages and segments a few changed texts.
+        if not self.incremental.partial:
+            self._pending = self.segmenter.start(search_index.index_texts(self.source.search))
         return files
 
     def on_pre_page(self, page, *, config, files):
         page.update_date = self.build_date  # the sitemap and its gzip header carry it
         return page
+
+    def on_env(self, env, *, config, files):
+        for file in files.documentation_pages():
+            if file.page is not None:  # the sitemap dates the pages a dirty build skips too
+                file.page.update_date = self.build_date
+        self.incremental.restore_pages(files)
+        return env
+
+    def on_page_context(self, context, *, page, config, nav):
+        self.incremental.rendered(page.file.src_uri)
+        return context
 
     def on_page_content(self, html, *, page, config, files):
         assert self.source is not None
@@ -162,24 +191,32 @@ class DangjianPlugin(BasePlugin):
             raise PluginError(
                 f"search 插件没有生成检索索引：{index.name}（请检查 mkdocs.yml 的 search 设置）"
             )
+        self.incremental.merge_search(index, self._files)
         try:
             search_index.complete_index(index, self.source.search, self.segmenter)
         except UserError as e:  # Chinese text left unsegmented
             raise self._error(e) from e
+        self.incremental.finish(self._files)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.incremental.fail()
         search.Segmenter.cancel(self._pending)
         self._pending = None
 
     def on_shutdown(self) -> None:
+        self.incremental.stop()
         search.Segmenter.cancel(self._pending)
         self._pending = None
 
     def on_serve(self, server, *, config, builder):
         assert self.project is not None
-        for folder in ("cases", TEMPLATE_OVERRIDES):
-            if (self.project / folder).is_dir():
-                server.watch(str(self.project / folder))
+        folders = [self.project / "cases", self.project / TEMPLATE_OVERRIDES]
+        if config.theme.custom_dir:  # theme_overrides/: its CSS and templates, live too
+            folders.append(Path(config.theme.custom_dir).resolve())
+        for folder in folders:
+            inside = any(other != folder and folder.is_relative_to(other) for other in folders)
+            if folder.is_dir() and not inside:
+                server.watch(str(folder))
         return server
 
 

@@ -96,10 +96,27 @@ def export_pages(project: Path, library: Library, folder: Path) -> SiteSource:
 
 
 def serve_site(project: Path, dev_addr: str) -> None:
-    """Live preview: MkDocs serves the site; the plugin re-reads cases/ on every change."""
+    """Live preview: MkDocs serves the site; the plugin re-reads cases/ on every change.
+
+    The rebuilds are MkDocs' dirty builds: only the pages a change touches are
+    rendered again, and the result is the same as a full build (serve_dirty.py).
+    """
     from mkdocs.commands.serve import serve
+
+    from .serve_dirty import DirtyWarningFilter
 
     project = project.resolve()
     search.quiet_jieba()
     _load_config(project)  # the plugin must be there: say so before the server starts
-    serve(str(project / "mkdocs.yml"), dev_addr=dev_addr)
+    # MkDocs warns that dirty builds may be inexact; these are not. The plugin says
+    # instead what each rebuild rendered.
+    builds = logging.getLogger("mkdocs.commands.build")
+    plugin = logging.getLogger("mkdocs.plugins.dangjian")
+    quiet, level = DirtyWarningFilter(), plugin.level
+    builds.addFilter(quiet)
+    plugin.setLevel(logging.INFO)
+    try:
+        serve(str(project / "mkdocs.yml"), dev_addr=dev_addr, build_type="dirty")
+    finally:
+        builds.removeFilter(quiet)
+        plugin.setLevel(level)
