@@ -263,11 +263,13 @@ def build_index(material: dict, entries: list[dict], segment: Segment) -> bytes:
     """The whole index, as written: Material's config, the entries, compact UTF-8 JSON.
 
     `entries` are raw_entries() of the library; Material's own entries are
-    kept for the hand-written pages only.
+    kept for the hand-written pages only. An index whose Chinese text has no
+    Chinese words is refused (check_segmented) before it is written out.
     """
     config = dict(material.get("config") or {}, dj=FORMAT)
     docs = list(material_entries(material.get("docs") or [], segment))
     data = {"config": config, "docs": docs + segment_entries(entries, segment)}
+    check_segmented(data)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -277,16 +279,16 @@ def complete_index(path: Path, entries: list[dict], segment) -> tuple[int, int]:
     out = build_index(json.loads(raw), entries, segment)
     if hasattr(segment, "save"):
         segment.save()
-    check_segmented(out)
     path.write_bytes(out)
     return len(raw), len(out)
 
 
-def check_segmented(index: bytes) -> None:
-    """Refuse an index whose Chinese text has no Chinese words (jieba did not run)."""
+def check_segmented(index: bytes | dict) -> None:
+    """Refuse an index (its JSON, or the data) whose Chinese text has no Chinese words
+    (jieba did not run)."""
     from .errors import UserError
 
-    data = json.loads(index)
+    data = json.loads(index) if isinstance(index, bytes) else index
     han = re.compile(r"[\u4e00-\u9fff]{2,}")
     has_text = any(han.search(d.get("text", "")) for d in data["docs"])
     has_words = any(han.search(d.get("w", "")) for d in data["docs"])
