@@ -90,9 +90,11 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_site(site: Path, prefix: str = "/") -> Iterator[str]:
-    """A built site on 127.0.0.1 (a free port) below `prefix`; yields its address."""
-    handler_class = type("Handler", (_SubPathHandler,), {"prefix": prefix})
+def serve_site(site: Path, prefix: str = "/", handler: type | None = None) -> Iterator[str]:
+    """A built site on 127.0.0.1 (a free port) below `prefix`; yields its address.
+
+    `handler`: a subclass of _SubPathHandler that answers some requests otherwise."""
+    handler_class = type("Handler", (handler or _SubPathHandler,), {"prefix": prefix})
     handler = functools.partial(handler_class, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

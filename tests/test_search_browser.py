@@ -8,14 +8,12 @@ box searches on paste, input-method commits and dictation, which raise no key-up
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 from conftest import Built
-from test_browser import ARTIFACTS, CHROMIUM_ARGS, PREFIX, _SubPathHandler
+from libraries import chromium, serve_site
+from test_browser import ARTIFACTS, PREFIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,26 +22,17 @@ PLACEHOLDER = "键入以开始搜索"
 
 @pytest.fixture(scope="module")
 def server(small_site: Built) -> Iterator[str]:
-    handler = functools.partial(_SubPathHandler, directory=str(small_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_site(small_site.site, PREFIX) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def page(server: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page.goto(server)
         page.locator("input.md-search__input").click()
         yield page
-        browser.close()
 
 
 def _meta(page) -> str:

@@ -9,10 +9,7 @@ tests/node/ and loaded into the page from disk.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import test_browser as browser_tests
 from conftest import REPO, Built
+from libraries import _SubPathHandler, serve_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,7 +29,7 @@ AXE = REPO / "tests" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-class _ErrorDocumentHandler(browser_tests._SubPathHandler):
+class _ErrorDocumentHandler(_SubPathHandler):
     """Answers a missing address below the prefix with the site's 404.html, status 404."""
 
     def send_error(self, code, message=None, explain=None):
@@ -48,13 +46,8 @@ class _ErrorDocumentHandler(browser_tests._SubPathHandler):
 
 @pytest.fixture(scope="module")
 def server(small_site: Built) -> Iterator[str]:
-    handler = functools.partial(_ErrorDocumentHandler, directory=str(small_site.site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{PREFIX}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_site(small_site.site, PREFIX, _ErrorDocumentHandler) as base:
+        yield base
 
 
 def test_404_page_has_no_root_absolute_reference(small_site: Built):
