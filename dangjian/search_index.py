@@ -283,12 +283,10 @@ def complete_index(path: Path, entries: list[dict], segment) -> tuple[int, int]:
     return len(raw), len(out)
 
 
-def check_segmented(index: bytes | dict) -> None:
-    """Refuse an index (its JSON, or the data) whose Chinese text has no Chinese words
-    (jieba did not run)."""
+def check_segmented(data: dict) -> None:
+    """Refuse an index whose Chinese text has no Chinese words (jieba did not run)."""
     from .errors import UserError
 
-    data = json.loads(index) if isinstance(index, bytes) else index
     han = re.compile(r"[\u4e00-\u9fff]{2,}")
     has_text = any(han.search(d.get("text", "")) for d in data["docs"])
     has_words = any(han.search(d.get("w", "")) for d in data["docs"])

@@ -164,7 +164,7 @@ def test_an_index_without_chinese_words_is_refused():
         ],
     }
     with pytest.raises(UserError, match="没有分词"):
-        search_index.check_segmented(json.dumps(unsegmented).encode())
+        search_index.check_segmented(unsegmented)
 
 
 @pytest.fixture(scope="module")
